@@ -1,0 +1,61 @@
+/** Layer rules of the hexagon (see docs/adr/0001). `npm run lint` fails on any violation. */
+module.exports = {
+  forbidden: [
+    {
+      name: 'domain-is-pure',
+      comment: 'src/domain imports only itself, zod and fp-ts: no I/O, no frameworks, no Node built-ins.',
+      severity: 'error',
+      from: { path: '^src/domain/' },
+      to: { pathNot: ['^src/domain/', 'node_modules/(zod|fp-ts)/'] },
+    },
+    {
+      name: 'domain-no-node-builtins',
+      severity: 'error',
+      from: { path: '^src/domain/' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'application-uses-domain-and-ports',
+      comment: 'Use cases see the domain and the port interfaces, never adapters or the composition root.',
+      severity: 'error',
+      from: { path: '^src/application/' },
+      to: { pathNot: ['^src/(application|domain|ports)/', 'node_modules/(zod|fp-ts)/'] },
+    },
+    {
+      name: 'ports-are-interfaces',
+      severity: 'error',
+      from: { path: '^src/ports/' },
+      to: { pathNot: ['^src/(ports|domain)/', 'node_modules/(zod|fp-ts)/'] },
+    },
+    {
+      name: 'adapters-do-not-import-each-other',
+      comment: 'Each adapter folder (src/adapters/<kind>/<name>) stands alone; the composition root combines them.',
+      severity: 'error',
+      from: { path: '^src/adapters/([^/]+/[^/]+)/' },
+      to: { path: '^src/adapters/', pathNot: '^src/adapters/$1/' },
+    },
+    {
+      name: 'only-main-knows-the-container',
+      severity: 'error',
+      from: { pathNot: '^src/main/' },
+      to: { path: 'node_modules/(inversify|reflect-metadata|@inversifyjs)/' },
+    },
+    {
+      name: 'nothing-imports-main',
+      severity: 'error',
+      from: { pathNot: '^src/main/' },
+      to: { path: '^src/main/' },
+    },
+    { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      extensions: ['.ts', '.js', '.json'],
+    },
+  },
+};

@@ -1,0 +1,103 @@
+import { type Either, left, right } from 'fp-ts/lib/Either.js';
+import type { Clock } from '../ports/clock.js';
+import type { EventMetadata, EventStore, ReadStreamOptions, StoredEvent } from '../ports/event-store.js';
+import type { IdGenerator } from '../ports/id-generator.js';
+
+/** Emmett-style decider, plus how to read a stored event back (upcasting). */
+export interface Decider<Command, Event extends { type: string; version: number; data: unknown }, State, Error> {
+  decide(command: Command, state: State): Either<Error, Event[]>;
+  evolve(state: State, event: Event): State;
+  initialState(): State;
+  /** Stored event → current event; throws when the store holds something unreadable. */
+  read(stored: StoredEvent): Event;
+}
+
+/** Failures of the handler itself, beside the decider's own errors. */
+export type HandlerError =
+  | { readonly type: 'PreconditionFailed'; readonly message: string; readonly expected: number; readonly actual: number }
+  | { readonly type: 'ConcurrencyConflict'; readonly message: string; readonly attempts: number };
+
+export interface Handled<State, Event> {
+  readonly state: State;
+  /** Stream revision after the command (unchanged when nothing was recorded). */
+  readonly revision: number;
+  readonly recorded: readonly Event[];
+}
+
+export interface HandlerDeps {
+  readonly eventStore: EventStore;
+  readonly clock: Clock;
+  readonly ids: Pick<IdGenerator, 'eventId'>;
+}
+
+export interface HandleOptions<State, Error> {
+  /** The revision the caller last saw (If-Match); a different one fails instead of retrying. */
+  readonly expectedRevision?: number | undefined;
+  /** Attempts when another writer wins the race; default 5. */
+  readonly maxAttempts?: number;
+  readonly metadata: Omit<EventMetadata, 'recordedAt'>;
+  /** Runs on the folded state before deciding (e.g. tenancy: another organization's webhook is not found). */
+  readonly guard?: (state: State) => Error | undefined;
+}
+
+/** Reads a stream and folds it. */
+export const aggregateStream = async <Command, Event extends { type: string; version: number; data: unknown }, State, Error>(
+  eventStore: EventStore,
+  decider: Decider<Command, Event, State, Error>,
+  streamId: string,
+  options?: ReadStreamOptions,
+): Promise<{ state: State; revision: number; events: readonly StoredEvent[] }> => {
+  const events = await eventStore.readStream(streamId, options);
+  let state = decider.initialState();
+  for (const stored of events) state = decider.evolve(state, decider.read(stored));
+  return { state, revision: events.at(-1)?.revision ?? 0, events };
+};
+
+/**
+ * Load, decide, append with the expected revision. When another writer
+ * appended first, the command is decided again on the fresh state, a bounded
+ * number of times; with an explicit expected revision it fails at once.
+ */
+export const handleCommand = async <Command, Event extends { type: string; version: number; data: unknown }, State, Error>(
+  deps: HandlerDeps,
+  decider: Decider<Command, Event, State, Error>,
+  streamId: string,
+  command: (now: string) => Command,
+  options: HandleOptions<State, Error>,
+): Promise<Either<Error | HandlerError, Handled<State, Event>>> => {
+  const maxAttempts = options.maxAttempts ?? 5;
+  for (let attempt = 1; ; attempt++) {
+    const { state, revision } = await aggregateStream(deps.eventStore, decider, streamId);
+    const refused = options.guard?.(state);
+    if (refused !== undefined) return left(refused);
+    if (options.expectedRevision !== undefined && options.expectedRevision !== revision) {
+      return left(preconditionFailed(options.expectedRevision, revision));
+    }
+    const now = deps.clock.now().toISOString();
+    const decision = decider.decide(command(now), state);
+    if (decision._tag === 'Left') return decision;
+    const events = decision.right;
+    if (events.length === 0) return right({ state, revision, recorded: [] });
+
+    const metadata: EventMetadata = { ...options.metadata, recordedAt: now };
+    const appended = await deps.eventStore.append(
+      streamId,
+      revision,
+      events.map((e) => ({ eventId: deps.ids.eventId(), type: e.type, version: e.version, data: e.data, metadata })),
+    );
+    if (appended.ok) {
+      return right({ state: events.reduce(decider.evolve, state), revision: appended.nextRevision, recorded: events });
+    }
+    if (options.expectedRevision !== undefined) return left(preconditionFailed(options.expectedRevision, appended.actual));
+    if (attempt >= maxAttempts) {
+      return left({ type: 'ConcurrencyConflict', message: `lost the race to other writers ${attempt} times; try again`, attempts: attempt });
+    }
+  }
+};
+
+const preconditionFailed = (expected: number, actual: number): HandlerError => ({
+  type: 'PreconditionFailed',
+  message: `the webhook is at version ${actual}, not ${expected}`,
+  expected,
+  actual,
+});

@@ -1,0 +1,4 @@
+/** Hookledger's use cases, for the HTTP API, the CLI and services that embed them. */
+export * from './handle-command.js';
+export * from './webhook-decider.js';
+export * from './webhooks.js';

@@ -1,0 +1,115 @@
+import { type Either, left, right } from 'fp-ts/lib/Either.js';
+import {
+  type DomainError,
+  type EventCatalog,
+  type ExistingWebhook,
+  type WebhookCommand,
+  type WebhookEvent,
+  type WebhookSettingsInput,
+  WEBHOOK_ID,
+  streamIdOf,
+} from '../domain/index.js';
+import type { StoredEvent } from '../ports/event-store.js';
+import type { IdGenerator } from '../ports/id-generator.js';
+import { type HandlerDeps, type HandlerError, aggregateStream, handleCommand } from './handle-command.js';
+import { webhookDecider } from './webhook-decider.js';
+
+export interface WebhookDeps extends HandlerDeps {
+  readonly ids: IdGenerator;
+}
+
+/** Who is acting, for which organization, with which catalog. */
+export interface Caller {
+  readonly organizationId: string;
+  /** Recorded with every event: `key:<id>`, `cli`, `system:auto-pause`, … */
+  readonly actor: string;
+  readonly catalog: EventCatalog;
+  readonly correlationId?: string | undefined;
+}
+
+export type WebhookError = DomainError | HandlerError;
+
+/** A webhook's folded state and its stream revision (the API's `version`). */
+export interface WebhookView {
+  readonly webhook: ExistingWebhook;
+  readonly version: number;
+  /** Events this call recorded; empty when it changed nothing. */
+  readonly recorded: readonly WebhookEvent[];
+}
+
+/** A webhook command as a caller writes it; the handler adds time and catalog. */
+export type WebhookCommandInput = WebhookCommand extends infer C ? (C extends WebhookCommand ? Omit<C, 'metadata'> : never) : never;
+
+const notFound = (webhookId: string): DomainError => ({ type: 'WebhookNotFound', message: `webhook ${webhookId} not found` });
+
+export const createWebhook = async (
+  deps: WebhookDeps,
+  caller: Caller,
+  settings: WebhookSettingsInput,
+): Promise<Either<WebhookError, WebhookView>> => {
+  const webhookId = deps.ids.webhookId();
+  return executeWebhookCommand(deps, caller, webhookId, {
+    type: 'CreateWebhook',
+    data: { ...settings, webhook_id: webhookId, organization_id: caller.organizationId },
+  });
+};
+
+/**
+ * Runs any webhook command for the caller's organization. A webhook of
+ * another organization is answered exactly like one that does not exist.
+ */
+export const executeWebhookCommand = async (
+  deps: WebhookDeps,
+  caller: Caller,
+  webhookId: string,
+  command: WebhookCommandInput,
+  options: { expectedVersion?: number | undefined } = {},
+): Promise<Either<WebhookError, WebhookView>> => {
+  if (!WEBHOOK_ID.test(webhookId)) return left(notFound(webhookId));
+  const result = await handleCommand(
+    deps,
+    webhookDecider,
+    streamIdOf(webhookId),
+    (now) => ({ ...command, metadata: { now, catalog: caller.catalog } }) as WebhookCommand,
+    {
+      expectedRevision: options.expectedVersion,
+      metadata: { organizationId: caller.organizationId, actor: caller.actor, correlationId: caller.correlationId },
+      guard: (state) =>
+        state.status !== 'initial' && state.organization_id !== caller.organizationId ? notFound(webhookId) : undefined,
+    },
+  );
+  if (result._tag === 'Left') return result.left.type === 'WebhookNotFound' ? left(notFound(webhookId)) : result;
+  const { state, revision, recorded } = result.right;
+  if (state.status === 'initial') return left(notFound(webhookId));
+  return right({ webhook: state, version: revision, recorded });
+};
+
+/** The webhook as it is now, or as it was at `asOf` (audit). Deleted webhooks are reported as such. */
+export const loadWebhook = async (
+  deps: Pick<WebhookDeps, 'eventStore'>,
+  organizationId: string,
+  webhookId: string,
+  asOf?: Date,
+): Promise<{ webhook: ExistingWebhook; version: number } | undefined> => {
+  if (!WEBHOOK_ID.test(webhookId)) return undefined;
+  const { state, revision } = await aggregateStream(
+    deps.eventStore,
+    webhookDecider,
+    streamIdOf(webhookId),
+    asOf ? { until: asOf.toISOString() } : undefined,
+  );
+  if (state.status === 'initial' || state.organization_id !== organizationId) return undefined;
+  return { webhook: state, version: revision };
+};
+
+/** Every recorded event of the webhook, also after deletion; undefined for another organization's. */
+export const webhookHistory = async (
+  deps: Pick<WebhookDeps, 'eventStore'>,
+  organizationId: string,
+  webhookId: string,
+): Promise<readonly StoredEvent[] | undefined> => {
+  if (!WEBHOOK_ID.test(webhookId)) return undefined;
+  const events = await deps.eventStore.readStream(streamIdOf(webhookId));
+  if (events.length === 0 || events[0]!.metadata.organizationId !== organizationId) return undefined;
+  return events;
+};

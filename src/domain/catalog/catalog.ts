@@ -1,0 +1,25 @@
+/** How far a consumer's cache should be invalidated when the event arrives. */
+export type CacheScope = 'KEY' | 'COLLECTION' | 'NAMESPACE';
+
+export interface EventTypeInfo {
+  readonly name: string;
+  readonly description: string;
+  readonly category: string;
+  /** Only the dotted catalog annotates scopes. */
+  readonly cacheScope?: CacheScope;
+}
+
+/**
+ * A set of event type names an organization's webhooks subscribe to.
+ * `separator` is what a prefix wildcard ends with before its `*`
+ * (`cluster.*` in the dotted catalog, `FACT_SHEET_*` in the upper-snake one).
+ */
+export interface EventCatalog {
+  readonly id: string;
+  readonly title: string;
+  readonly separator: string;
+  readonly eventTypes: readonly EventTypeInfo[];
+}
+
+export const hasEventType = (catalog: EventCatalog, name: string): boolean =>
+  catalog.eventTypes.some((t) => t.name === name);

@@ -1,0 +1,27 @@
+/**
+ * Hookledger's webhook domain: pure functions and schemas, no I/O.
+ * Runs anywhere JavaScript does (Node, browsers, edge runtimes).
+ *
+ * @example
+ * const result = decide({ type: 'PauseWebhook', data: {}, metadata: { now, catalog: dottedCatalog } }, state);
+ */
+export type { CacheScope, EventCatalog, EventTypeInfo } from './catalog/catalog.js';
+export { hasEventType } from './catalog/catalog.js';
+export { dottedCatalog } from './catalog/dotted.js';
+export { upperSnakeCatalog } from './catalog/upper-snake.js';
+export { catalogs, findCatalog } from './catalog/catalogs.js';
+export { ALL_EVENTS, matches, patternMatches } from './catalog/matches.js';
+export type { DomainError, ErrorDetail } from './shared/errors.js';
+export { formatPath } from './shared/errors.js';
+export * from './webhook/channels.js';
+export * from './webhook/settings.js';
+export * from './webhook/events.js';
+export * from './webhook/commands.js';
+export type { ExistingWebhook, LiveWebhook, WebhookState } from './webhook/state.js';
+export { initialState, isLive } from './webhook/state.js';
+export { decide } from './webhook/decide.js';
+export { evolve, fold } from './webhook/evolve.js';
+export { channelProblems, eventTypeProblems } from './webhook/rules.js';
+export type { RecordedEvent, Upcaster, Upcasters } from './webhook/upcast.js';
+export { createUpcaster, upcast, webhookUpcasters } from './webhook/upcast.js';
+export { streamIdOf, webhookIdOfStream, WEBHOOK_STREAM_PREFIX } from './webhook/stream.js';

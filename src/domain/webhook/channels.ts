@@ -1,0 +1,131 @@
+import * as z from 'zod';
+
+/** Limits that keep one webhook's fan-out and payload bounded; see ADR 0004. */
+export const LIMITS = {
+  channels: 10,
+  eventTypes: 100,
+  recipients: 50,
+  phoneNumbers: 20,
+  headers: 20,
+  urlLength: 2048,
+  templateLength: 10_000,
+  nameLength: 200,
+} as const;
+
+/** http(s) only, no user:password (it would leak into logs; use a header), no fragment. */
+export const httpUrl = z
+  .string()
+  .max(LIMITS.urlLength)
+  .superRefine((value, ctx) => {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be an absolute http(s) URL' });
+      return;
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      ctx.addIssue({ code: 'custom', message: 'must use http or https' });
+    } else if (url.username || url.password) {
+      ctx.addIssue({ code: 'custom', message: 'must not contain credentials; send them in a header instead' });
+    } else if (url.hash) {
+      ctx.addIssue({ code: 'custom', message: 'must not contain a #fragment' });
+    }
+  });
+
+const template = z.string().max(LIMITS.templateLength);
+
+// Headers the signature and transport own; a channel may not override them.
+const RESERVED_HEADERS = new Set([
+  'webhook-id', 'webhook-timestamp', 'webhook-signature',
+  'content-type', 'content-length', 'host', 'transfer-encoding', 'connection',
+]);
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+const headers = z
+  .record(z.string(), z.string().max(4096))
+  .superRefine((value, ctx) => {
+    const names = Object.keys(value);
+    if (names.length > LIMITS.headers) {
+      ctx.addIssue({ code: 'custom', message: `at most ${LIMITS.headers} headers` });
+    }
+    for (const name of names) {
+      if (!HEADER_NAME.test(name)) {
+        ctx.addIssue({ code: 'custom', path: [name], message: 'is not a valid HTTP header name' });
+      } else if (RESERVED_HEADERS.has(name.toLowerCase())) {
+        ctx.addIssue({ code: 'custom', path: [name], message: 'is set by Hookledger and cannot be overridden' });
+      } else if (/[\r\n\0]/.test(value[name] ?? '')) {
+        ctx.addIssue({ code: 'custom', path: [name], message: 'header values cannot contain line breaks' });
+      }
+    }
+  });
+
+const emailList = (min: number) => z.array(z.email()).min(min).max(LIMITS.recipients);
+
+export const HttpChannel = z.strictObject({
+  channel: z.literal('webhook'),
+  configs: z.strictObject({
+    url: httpUrl,
+    headers: headers.default({}),
+    /** Seconds to wait for the response. */
+    timeout: z.number().int().min(1).max(30).default(10),
+    payload_template: template.optional(),
+  }),
+});
+
+/** Any Slack-compatible incoming webhook (Slack, Mattermost, Rocket.Chat): see ADR 0004. */
+export const SlackChannel = z.strictObject({
+  channel: z.literal('slack'),
+  configs: z.strictObject({
+    webhook_url: httpUrl,
+    channel: z.string().regex(/^[#@]?[\w.-]{1,80}$/, 'must be a channel such as #alerts, @user or a channel id').optional(),
+    username: z.string().min(1).max(80).optional(),
+    icon_emoji: z.string().regex(/^:[\w+-]+:$/, 'must look like :emoji_name:').optional(),
+    message_template: template.optional(),
+    blocks_template: template.optional(),
+  }),
+});
+
+export const EmailChannel = z.strictObject({
+  channel: z.literal('email'),
+  configs: z.strictObject({
+    to_addresses: emailList(1),
+    cc: emailList(0).optional(),
+    bcc: emailList(0).optional(),
+    subject_template: z.string().max(998).optional(),
+    body_template: template.optional(),
+  }),
+});
+
+export const SmsChannel = z.strictObject({
+  channel: z.literal('sms'),
+  configs: z.strictObject({
+    phone_numbers: z.array(z.e164()).min(1).max(LIMITS.phoneNumbers),
+    message_template: z.string().max(1600).optional(),
+  }),
+});
+
+export const Channel = z.discriminatedUnion('channel', [HttpChannel, SlackChannel, EmailChannel, SmsChannel]);
+export type Channel = z.output<typeof Channel>;
+export type ChannelInput = z.input<typeof Channel>;
+export type ChannelKind = Channel['channel'];
+
+const sorted = (values: readonly string[]): string => [...values].map((v) => v.toLowerCase()).sort().join(',');
+
+/** Where a channel delivers to: two channels with the same destination are duplicates. */
+export const channelDestination = (channel: Channel): string => {
+  switch (channel.channel) {
+    case 'webhook':
+      return `webhook:${channel.configs.url}`;
+    case 'slack':
+      return `slack:${channel.configs.webhook_url}#${channel.configs.channel ?? ''}`;
+    case 'email':
+      return `email:${sorted(channel.configs.to_addresses)}`;
+    case 'sms':
+      return `sms:${sorted(channel.configs.phone_numbers)}`;
+    default: {
+      const unreachable: never = channel;
+      return unreachable;
+    }
+  }
+};

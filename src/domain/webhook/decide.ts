@@ -1,0 +1,119 @@
+import { type Either, left, right } from 'fp-ts/lib/Either.js';
+import * as z from 'zod';
+import { sameMembers } from '../shared/canonical-json.js';
+import { type DomainError, type ErrorDetail, detailsFromIssues, notFound, validationFailed } from '../shared/errors.js';
+import type { Channel } from './channels.js';
+import { type CommandMetadata, type ValidCommand, type WebhookCommand, WebhookCommandData } from './commands.js';
+import type { WebhookEvent } from './events.js';
+import { channelProblems, eventTypeProblems } from './rules.js';
+import { type LiveWebhook, type WebhookState, isLive } from './state.js';
+
+const Now = z.iso.datetime();
+
+/**
+ * Decides what happens when `command` meets `state`: the events to record, or
+ * why not. An empty list means the command changes nothing (and nothing is recorded).
+ * Never throws, whatever it is given.
+ */
+export const decide = (command: WebhookCommand, state: WebhookState): Either<DomainError, WebhookEvent[]> => {
+  const parsed = parseCommand(command);
+  if (parsed._tag === 'Left') return parsed;
+  const { valid, meta } = parsed.right;
+  const at = meta.now;
+
+  if (valid.type === 'CreateWebhook') {
+    if (state.status !== 'initial') {
+      return left({ type: 'WebhookAlreadyExists', message: `webhook ${valid.data.webhook_id} already exists` });
+    }
+    const problems = [...eventTypeProblems(meta.catalog, valid.data.event_types), ...channelProblems(valid.data.channels)];
+    if (problems.length > 0) return left(validationFailed(problems));
+    return right([{ type: 'WebhookCreated', version: 1, data: { ...valid.data, at } }]);
+  }
+
+  // Every other command acts on an existing webhook; a deleted one is terminal,
+  // and deleting it again is a no-op so DELETE stays idempotent.
+  if (!isLive(state)) {
+    if (valid.type === 'DeleteWebhook' && state.status === 'deleted') return right([]);
+    return left(notFound(state.status === 'initial' ? undefined : state.webhook_id));
+  }
+
+  switch (valid.type) {
+    case 'UpdateWebhook':
+      return changes(state, valid.data, meta);
+    case 'RenameWebhook':
+      return changes(state, valid.data, meta);
+    case 'ChangeEventTypes':
+      return changes(state, valid.data, meta);
+    case 'ChangeChannels':
+      return changes(state, valid.data, meta);
+    case 'PauseWebhook':
+      return right(state.status === 'active' ? [{ type: 'WebhookPaused', version: 1, data: { ...valid.data, at } }] : []);
+    case 'ResumeWebhook':
+      return right(state.status === 'paused' ? [{ type: 'WebhookResumed', version: 1, data: { at } }] : []);
+    case 'DeleteWebhook':
+      return right([{ type: 'WebhookDeleted', version: 1, data: { at } }]);
+    default: {
+      const unhandled: never = valid;
+      return unhandled;
+    }
+  }
+};
+
+interface Patch {
+  readonly webhook_name?: string | undefined;
+  readonly event_types?: readonly string[] | undefined;
+  readonly channels?: readonly Channel[] | undefined;
+  readonly is_active?: boolean | undefined;
+}
+
+/** One event per field that really changes; order and repetition of lists do not count as change. */
+const changes = (state: LiveWebhook, patch: Patch, meta: CommandMetadata): Either<DomainError, WebhookEvent[]> => {
+  const at = meta.now;
+  const events: WebhookEvent[] = [];
+  const problems: ErrorDetail[] = [];
+
+  if (patch.webhook_name !== undefined && patch.webhook_name !== state.webhook_name) {
+    events.push({ type: 'WebhookRenamed', version: 1, data: { webhook_name: patch.webhook_name, at } });
+  }
+  // Unchanged event types are not re-checked, so a name later retired from the
+  // catalog does not block unrelated edits.
+  if (patch.event_types !== undefined && !sameMembers(patch.event_types, state.event_types)) {
+    problems.push(...eventTypeProblems(meta.catalog, patch.event_types));
+    events.push({ type: 'WebhookEventTypesChanged', version: 1, data: { event_types: [...patch.event_types], at } });
+  }
+  if (patch.channels !== undefined && !sameMembers(patch.channels, state.channels)) {
+    problems.push(...channelProblems(patch.channels));
+    events.push({ type: 'WebhookChannelsChanged', version: 1, data: { channels: [...patch.channels], at } });
+  }
+  if (patch.is_active === false && state.status === 'active') {
+    events.push({ type: 'WebhookPaused', version: 1, data: { reason: 'paused on request', automatic: false, at } });
+  } else if (patch.is_active === true && state.status === 'paused') {
+    events.push({ type: 'WebhookResumed', version: 1, data: { at } });
+  }
+  return problems.length > 0 ? left(validationFailed(problems)) : right(events);
+};
+
+/** Untrusted input (an embedding service may pass anything) becomes a valid command or a ValidationFailed. */
+const parseCommand = (command: unknown): Either<DomainError, { valid: ValidCommand; meta: CommandMetadata }> => {
+  if (typeof command !== 'object' || command === null) {
+    return left(validationFailed([{ path: [], message: 'a command must be an object' }]));
+  }
+  const { type, data, metadata } = command as { type?: unknown; data?: unknown; metadata?: Partial<CommandMetadata> };
+  const problems: ErrorDetail[] = [];
+  if (!metadata || !Now.safeParse(metadata.now).success) {
+    problems.push({ path: ['metadata', 'now'], message: 'must be an ISO-8601 UTC time' });
+  }
+  if (!metadata?.catalog || !Array.isArray(metadata.catalog.eventTypes)) {
+    problems.push({ path: ['metadata', 'catalog'], message: 'must be an event catalog' });
+  }
+  const result = WebhookCommandData.safeParse({ type, data: data ?? {} });
+  if (!result.success) {
+    // Paths are relative to the command's data, which is the request body over HTTP.
+    problems.push(...detailsFromIssues(result.error.issues).map(stripDataPrefix));
+  }
+  if (problems.length > 0 || !result.success) return left(validationFailed(problems));
+  return right({ valid: result.data, meta: metadata as CommandMetadata });
+};
+
+const stripDataPrefix = (detail: ErrorDetail): ErrorDetail =>
+  detail.path[0] === 'data' ? { ...detail, path: detail.path.slice(1) } : detail;

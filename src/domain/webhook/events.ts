@@ -1,0 +1,50 @@
+import * as z from 'zod';
+import { Channels, EventTypes, WebhookId, WebhookName } from './settings.js';
+
+/** ISO-8601 instant, as produced by Date#toISOString. */
+const At = z.iso.datetime();
+
+const event = <T extends string, D extends z.ZodRawShape>(type: T, data: D) =>
+  z.strictObject({
+    type: z.literal(type),
+    /** Schema version of `data`; older versions are upcast when read (upcast.ts). */
+    version: z.literal(1),
+    data: z.strictObject(data),
+  });
+
+export const WebhookCreated = event('WebhookCreated', {
+  webhook_id: WebhookId,
+  organization_id: z.string().min(1),
+  webhook_name: WebhookName,
+  event_types: EventTypes,
+  channels: Channels,
+  is_active: z.boolean(),
+  at: At,
+});
+export const WebhookRenamed = event('WebhookRenamed', { webhook_name: WebhookName, at: At });
+export const WebhookEventTypesChanged = event('WebhookEventTypesChanged', { event_types: EventTypes, at: At });
+export const WebhookChannelsChanged = event('WebhookChannelsChanged', { channels: Channels, at: At });
+export const WebhookPaused = event('WebhookPaused', {
+  /** Shown in the history: why delivery stopped. */
+  reason: z.string().min(1).max(500),
+  /** True when the service paused it (e.g. failing deliveries), not a user. */
+  automatic: z.boolean(),
+  at: At,
+});
+export const WebhookResumed = event('WebhookResumed', { at: At });
+export const WebhookDeleted = event('WebhookDeleted', { at: At });
+
+export const WebhookEvent = z.discriminatedUnion('type', [
+  WebhookCreated,
+  WebhookRenamed,
+  WebhookEventTypesChanged,
+  WebhookChannelsChanged,
+  WebhookPaused,
+  WebhookResumed,
+  WebhookDeleted,
+]);
+export type WebhookEvent = z.output<typeof WebhookEvent>;
+export type WebhookEventType = WebhookEvent['type'];
+export type EventOf<T extends WebhookEventType> = Extract<WebhookEvent, { type: T }>;
+
+export const WEBHOOK_EVENT_TYPES: readonly WebhookEventType[] = WebhookEvent.options.map((o) => o.shape.type.value);

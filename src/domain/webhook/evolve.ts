@@ -1,0 +1,53 @@
+import type { WebhookEvent } from './events.js';
+import { type WebhookState, initialState, isLive } from './state.js';
+
+/**
+ * Applies one recorded event. Total: an event that cannot apply to the state
+ * (only possible in a corrupted stream, which `verify` reports) leaves it as it was.
+ */
+export const evolve = (state: WebhookState, event: WebhookEvent): WebhookState => {
+  switch (event.type) {
+    case 'WebhookCreated': {
+      if (state.status !== 'initial') return state;
+      const { at, is_active, ...data } = event.data;
+      const base = { ...data, created_at: at, updated_at: at };
+      return is_active
+        ? { ...base, status: 'active' }
+        : { ...base, status: 'paused', paused_reason: 'created paused', paused_automatically: false };
+    }
+    case 'WebhookRenamed':
+      return isLive(state) ? { ...state, webhook_name: event.data.webhook_name, updated_at: event.data.at } : state;
+    case 'WebhookEventTypesChanged':
+      return isLive(state) ? { ...state, event_types: event.data.event_types, updated_at: event.data.at } : state;
+    case 'WebhookChannelsChanged':
+      return isLive(state) ? { ...state, channels: event.data.channels, updated_at: event.data.at } : state;
+    case 'WebhookPaused':
+      return state.status === 'active'
+        ? {
+            ...state,
+            status: 'paused',
+            paused_reason: event.data.reason,
+            paused_automatically: event.data.automatic,
+            updated_at: event.data.at,
+          }
+        : state;
+    case 'WebhookResumed': {
+      if (state.status !== 'paused') return state;
+      const { paused_reason: _reason, paused_automatically: _automatic, ...rest } = state;
+      return { ...rest, status: 'active', updated_at: event.data.at };
+    }
+    case 'WebhookDeleted':
+      return isLive(state) ? { ...state, status: 'deleted', deleted_at: event.data.at, updated_at: event.data.at } : state;
+    default: {
+      const unhandled: never = event;
+      return unhandled;
+    }
+  }
+};
+
+/** The state after a whole stream. */
+export const fold = (events: Iterable<WebhookEvent>, from: WebhookState = initialState()): WebhookState => {
+  let state = from;
+  for (const event of events) state = evolve(state, event);
+  return state;
+};

@@ -1,0 +1,64 @@
+/**
+ * The append-only event log. One stream per aggregate (`webhook-<id>`);
+ * revisions are 1-based within a stream (a new stream is at revision 0), and
+ * `position` orders every event of every stream globally.
+ */
+
+/** Who and why, recorded beside every event; never used to rebuild state. */
+export interface EventMetadata {
+  readonly organizationId: string;
+  /** `key:<key id>`, `cli`, `system:<component>`, … */
+  readonly actor: string;
+  readonly correlationId?: string | undefined;
+  readonly causationId?: string | undefined;
+  /** ISO-8601 time the event was recorded, from the Clock port. */
+  readonly recordedAt: string;
+}
+
+export interface NewEvent {
+  readonly eventId: string;
+  readonly type: string;
+  /** Schema version of `data`, for upcasting when read. */
+  readonly version: number;
+  readonly data: unknown;
+  readonly metadata: EventMetadata;
+}
+
+export interface StoredEvent extends NewEvent {
+  readonly streamId: string;
+  readonly revision: number;
+  readonly position: number;
+}
+
+export type AppendResult =
+  | { readonly ok: true; readonly nextRevision: number; readonly lastPosition: number }
+  | { readonly ok: false; readonly expected: number; readonly actual: number };
+
+export interface ReadStreamOptions {
+  /** Stop after this revision (inclusive). */
+  readonly toRevision?: number;
+  /** Only events recorded at or before this ISO time. */
+  readonly until?: string;
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: events with a greater position are returned. Default 0. */
+  readonly after?: number;
+  /** Page size; the adapter may cap it. Default 1000. */
+  readonly limit?: number;
+  /** Only streams whose id starts with this prefix. */
+  readonly streamPrefix?: string;
+}
+
+export interface EventStore {
+  /**
+   * Appends all events or none. `expectedRevision` is the revision the caller
+   * folded (0 = the stream must not exist yet); any other current revision is
+   * reported as `{ ok: false }`, never thrown.
+   */
+  append(streamId: string, expectedRevision: number, events: readonly NewEvent[]): Promise<AppendResult>;
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<readonly StoredEvent[]>;
+  /** One page of the global log in position order. */
+  readAll(options?: ReadAllOptions): Promise<readonly StoredEvent[]>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,7 @@
+/** Identifiers from a secure random source, kept out of the domain. */
+export interface IdGenerator {
+  /** `wh_` + 10 alphanumeric characters. */
+  webhookId(): string;
+  /** Unique id of one stored event. */
+  eventId(): string;
+}

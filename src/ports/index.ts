@@ -1,0 +1,3 @@
+export type * from './event-store.js';
+export type * from './clock.js';
+export type * from './id-generator.js';

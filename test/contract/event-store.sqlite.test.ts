@@ -1,0 +1,54 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { migrations } from '../../src/adapters/store/sqlite/migrations.js';
+import { openSqliteDatabase } from '../../src/adapters/store/sqlite/open-database.js';
+import { SqliteEventStore } from '../../src/adapters/store/sqlite/sqlite-event-store.js';
+import { eventStoreContract } from './event-store.contract.js';
+
+const tempFile = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hookledger-sqlite-'));
+  return { dir, path: join(dir, 'nested', 'events.db') };
+};
+
+eventStoreContract('SQLite file', async () => {
+  const { dir, path } = tempFile();
+  const opened: SqliteEventStore[] = [SqliteEventStore.open(path)];
+  return {
+    store: opened[0]!,
+    reopen: async () => {
+      const store = SqliteEventStore.open(path);
+      opened.push(store);
+      return store;
+    },
+    cleanup: async () => {
+      for (const s of opened) await s.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+eventStoreContract('SQLite :memory:', async () => {
+  const store = SqliteEventStore.open(':memory:');
+  return { store, cleanup: () => store.close() };
+});
+
+describe('SQLite database settings', () => {
+  it('uses WAL and synchronous=FULL, and migrating an up-to-date file again changes nothing', () => {
+    const { dir, path } = tempFile();
+    try {
+      const first = openSqliteDatabase(path);
+      expect(first.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(first.pragma('synchronous', { simple: true })).toBe(2);
+      const applied = first.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all();
+      expect(applied).toEqual(migrations.map((m) => m.version));
+      const second = openSqliteDatabase(path);
+      expect(second.prepare('SELECT count(*) FROM schema_migrations').pluck().get()).toBe(migrations.length);
+      first.close();
+      second.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
