@@ -2,3 +2,5 @@
 export * from './handle-command.js';
 export * from './webhook-decider.js';
 export * from './webhooks.js';
+export * from './organizations.js';
+export * from './project-webhooks.js';

@@ -12,7 +12,7 @@ export { upperSnakeCatalog } from './catalog/upper-snake.js';
 export { catalogs, findCatalog } from './catalog/catalogs.js';
 export { ALL_EVENTS, matches, patternMatches } from './catalog/matches.js';
 export type { DomainError, ErrorDetail } from './shared/errors.js';
-export { formatPath } from './shared/errors.js';
+export { detailsFromIssues, formatPath } from './shared/errors.js';
 export * from './webhook/channels.js';
 export * from './webhook/settings.js';
 export * from './webhook/events.js';

@@ -1,36 +1,58 @@
 #!/usr/bin/env node
 import { SqliteEventStore } from '../adapters/store/sqlite/sqlite-event-store.js';
 import { InMemoryEventStore } from '../adapters/store/memory/memory-event-store.js';
-import type { EventStore } from '../ports/event-store.js';
+import { runAdminCommand } from './commands/admin.js';
 import { parseDatabaseUrl, readConfig } from './config.js';
+import { buildContainer, closeContainer, createLogger } from './container.js';
 import { runDemo } from './demo.js';
+import { serve } from './serve.js';
+import { TOKENS } from './tokens.js';
 
-const HELP = `Usage: hookledger <command>
+const HELP = `Usage: hookledger <command> [options]
 
 Commands:
-  start     Run Hookledger (until the HTTP API lands: the domain demo below)
-  demo      Create, change and replay a webhook on DATABASE_URL, printing each step
-  help      Show this help
+  start                                   Run the HTTP API (default port 8080)
+  orgs create <name> [--catalog <id>]     Create an organization; prints its id
+  orgs list                               List organizations
+  keys create --org <name or id>          Create an API key; prints it once (sk_…)
+  keys revoke <key id or key>             Revoke an API key
+  demo                                    Create, change and replay a webhook, printing each step
+  help                                    Show this help
 
 Environment:
-  DATABASE_URL   sqlite:<path> (default sqlite:./data/hookledger.db) or sqlite::memory:
+  DATABASE_URL   sqlite:<path> (default sqlite:./data/hookledger.db), sqlite::memory:, memory:
+  PORT, HOST     where to listen (default 127.0.0.1:8080; PORT=0 picks a free port)
+  LOG_LEVEL      pino level (default info)
+
+The admin commands work on the store DATABASE_URL names, also while the server runs.
 `;
 
-const openEventStore = (databaseUrl: string): { store: EventStore; where: string } => {
-  const location = parseDatabaseUrl(databaseUrl);
-  return location.kind === 'memory'
-    ? { store: new InMemoryEventStore(), where: 'an in-memory store' }
-    : { store: SqliteEventStore.open(location.path), where: `SQLite file ${location.path}` };
-};
-
 const main = async (argv: readonly string[]): Promise<number> => {
-  const [command = 'help'] = argv;
+  const [command = 'help', ...rest] = argv;
+  const config = readConfig();
   switch (command) {
     case 'start':
-    case 'demo': {
-      const { store, where } = openEventStore(readConfig().databaseUrl);
+    case 'serve':
+      await serve(config);
+      return -1; // keeps running
+    case 'orgs':
+    case 'keys': {
+      const container = buildContainer(config, { logger: createLogger('warn') });
       try {
-        await runDemo(store, where);
+        return await runAdminCommand(
+          [command, ...rest],
+          { organizations: container.get(TOKENS.Organizations), keys: container.get(TOKENS.KeyMaterial), clock: container.get(TOKENS.Clock) },
+          (line) => process.stdout.write(`${line}\n`),
+        );
+      } finally {
+        await closeContainer(container);
+      }
+    }
+    case 'demo': {
+      const location = parseDatabaseUrl(config.databaseUrl);
+      const store = location.kind === 'memory' ? new InMemoryEventStore() : SqliteEventStore.open(location.path);
+      try {
+        await runDemo(store, location.kind === 'memory' ? 'an in-memory store' : `SQLite file ${location.path}`);
       } finally {
         await store.close();
       }
@@ -48,7 +70,9 @@ const main = async (argv: readonly string[]): Promise<number> => {
 };
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
   (error: unknown) => {
     process.stderr.write(`hookledger: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);

@@ -93,6 +93,15 @@ describe('pause and resume', () => {
   });
 });
 
+describe('secret rotation', () => {
+  it('records that the secret rotated and until when the old one signs, never the secret', () => {
+    given(created())
+      .when(cmd('RotateWebhookSecret', { previous_valid_until: T2 }))
+      .then({ type: 'WebhookSecretRotated', version: 1, data: { previous_valid_until: T2, at: T1 } });
+    given(created(), deleted()).when(cmd('RotateWebhookSecret', { previous_valid_until: T2 })).thenFails({ type: 'WebhookNotFound' });
+  });
+});
+
 describe('delete', () => {
   it('deletes a live webhook, active or paused', () => {
     given(created()).when(cmd('DeleteWebhook')).then(deleted());

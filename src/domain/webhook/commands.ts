@@ -38,6 +38,10 @@ export const PauseWebhook = command('PauseWebhook', {
 });
 export const ResumeWebhook = command('ResumeWebhook', {});
 export const DeleteWebhook = command('DeleteWebhook', {});
+export const RotateWebhookSecret = command('RotateWebhookSecret', {
+  /** Until when the previous secret keeps signing (24 h after now over HTTP). */
+  previous_valid_until: z.iso.datetime(),
+});
 
 export const WebhookCommandData = z.discriminatedUnion('type', [
   CreateWebhook,
@@ -48,6 +52,7 @@ export const WebhookCommandData = z.discriminatedUnion('type', [
   PauseWebhook,
   ResumeWebhook,
   DeleteWebhook,
+  RotateWebhookSecret,
 ]);
 
 /** A command as callers write it (defaults may be left out). */

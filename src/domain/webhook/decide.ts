@@ -52,6 +52,8 @@ export const decide = (command: WebhookCommand, state: WebhookState): Either<Dom
       return right(state.status === 'paused' ? [{ type: 'WebhookResumed', version: 1, data: { at } }] : []);
     case 'DeleteWebhook':
       return right([{ type: 'WebhookDeleted', version: 1, data: { at } }]);
+    case 'RotateWebhookSecret':
+      return right([{ type: 'WebhookSecretRotated', version: 1, data: { ...valid.data, at } }]);
     default: {
       const unhandled: never = valid;
       return unhandled;

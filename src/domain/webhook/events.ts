@@ -33,6 +33,8 @@ export const WebhookPaused = event('WebhookPaused', {
 });
 export const WebhookResumed = event('WebhookResumed', { at: At });
 export const WebhookDeleted = event('WebhookDeleted', { at: At });
+/** The secret itself is never an event (ADR 0002): only that it changed, and until when the old one signs. */
+export const WebhookSecretRotated = event('WebhookSecretRotated', { previous_valid_until: At, at: At });
 
 export const WebhookEvent = z.discriminatedUnion('type', [
   WebhookCreated,
@@ -42,6 +44,7 @@ export const WebhookEvent = z.discriminatedUnion('type', [
   WebhookPaused,
   WebhookResumed,
   WebhookDeleted,
+  WebhookSecretRotated,
 ]);
 export type WebhookEvent = z.output<typeof WebhookEvent>;
 export type WebhookEventType = WebhookEvent['type'];

@@ -36,6 +36,8 @@ export const evolve = (state: WebhookState, event: WebhookEvent): WebhookState =
       const { paused_reason: _reason, paused_automatically: _automatic, ...rest } = state;
       return { ...rest, status: 'active', updated_at: event.data.at };
     }
+    case 'WebhookSecretRotated':
+      return isLive(state) ? { ...state, updated_at: event.data.at } : state;
     case 'WebhookDeleted':
       return isLive(state) ? { ...state, status: 'deleted', deleted_at: event.data.at, updated_at: event.data.at } : state;
     default: {

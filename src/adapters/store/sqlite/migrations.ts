@@ -29,6 +29,54 @@ export const migrations: Migration[] = [
       CREATE INDEX events_org_position ON events (organization_id, position);
     `,
   },
+  {
+    version: 2,
+    name: 'webhook list projection',
+    sql: `
+      CREATE TABLE webhook_list (
+        webhook_id      TEXT PRIMARY KEY,
+        organization_id TEXT NOT NULL,
+        sequence        INTEGER NOT NULL UNIQUE,
+        status          TEXT NOT NULL,
+        event_types     TEXT NOT NULL,
+        version         INTEGER NOT NULL,
+        state           TEXT NOT NULL
+      );
+      CREATE INDEX webhook_list_org ON webhook_list (organization_id, status, sequence);
+      CREATE TABLE projection_checkpoints (name TEXT PRIMARY KEY, position INTEGER NOT NULL);
+    `,
+  },
+  {
+    version: 3,
+    name: 'organizations and api keys',
+    sql: `
+      CREATE TABLE organizations (
+        id         TEXT PRIMARY KEY,
+        name       TEXT NOT NULL UNIQUE,
+        catalog_id TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE api_keys (
+        key_id          TEXT PRIMARY KEY,
+        organization_id TEXT NOT NULL REFERENCES organizations (id),
+        hash            TEXT NOT NULL,
+        created_at      TEXT NOT NULL,
+        revoked_at      TEXT
+      );
+    `,
+  },
+  {
+    version: 4,
+    name: 'webhook signing secrets',
+    sql: `
+      CREATE TABLE webhook_secrets (
+        webhook_id          TEXT PRIMARY KEY,
+        current             TEXT NOT NULL,
+        previous            TEXT,
+        previous_expires_at TEXT
+      );
+    `,
+  },
 ];
 
 /**

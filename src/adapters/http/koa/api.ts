@@ -1,0 +1,24 @@
+import type Koa from 'koa';
+import type { Logger } from 'pino';
+import type { Caller } from '../../../application/index.js';
+import { createHttpApp } from './app.js';
+import { docsRoutes } from './docs-routes.js';
+import { type MetaRouteDeps, metaRoutes, openApiDocument } from './meta-routes.js';
+import type { Route } from './route.js';
+import { type WebhookRouteDeps, webhookRoutes } from './webhook-routes.js';
+
+export interface ApiDeps extends WebhookRouteDeps, MetaRouteDeps {
+  readonly authenticate: (authorization: string | undefined, requestId: string) => Promise<Caller | undefined>;
+  readonly logger: Logger;
+  readonly version: string;
+  readonly bodyLimit?: number;
+}
+
+/** The whole HTTP API: every route, and the OpenAPI document generated from the same list. */
+export const createApi = (deps: ApiDeps): { app: Koa; routes: readonly Route[] } => {
+  const routes: Route[] = [];
+  let document: unknown;
+  const openApi = () => (document ??= openApiDocument(routes, { title: 'Hookledger API', version: deps.version }));
+  routes.push(...webhookRoutes(deps), ...metaRoutes(deps), ...docsRoutes(openApi));
+  return { app: createHttpApp({ routes, authenticate: deps.authenticate, logger: deps.logger, bodyLimit: deps.bodyLimit }), routes };
+};

@@ -1,0 +1,58 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { ApiKeyRecord, CreateOrganizationResult, Organization, OrganizationStore } from '../../../ports/organizations.js';
+
+interface OrgRow { id: string; name: string; catalog_id: string; created_at: string }
+interface KeyRow { key_id: string; organization_id: string; hash: string; created_at: string; revoked_at: string | null }
+
+const toOrg = (r: OrgRow): Organization => ({ id: r.id, name: r.name, catalogId: r.catalog_id, createdAt: r.created_at });
+const toKey = (r: KeyRow): ApiKeyRecord => ({
+  keyId: r.key_id, organizationId: r.organization_id, hash: r.hash, createdAt: r.created_at,
+  ...(r.revoked_at ? { revokedAt: r.revoked_at } : {}),
+});
+
+export class SqliteOrganizationStore implements OrganizationStore {
+  private readonly insertOrg: Statement;
+  private readonly selectOrg: Statement<[string, string], OrgRow>;
+  private readonly selectOrgs: Statement<[], OrgRow>;
+  private readonly insertKey: Statement;
+  private readonly selectKey: Statement<[string], KeyRow>;
+  private readonly revoke: Statement;
+
+  constructor(db: Database) {
+    this.insertOrg = db.prepare('INSERT INTO organizations (id, name, catalog_id, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
+    // An id match wins over a name that happens to look like an id.
+    this.selectOrg = db.prepare(
+      'SELECT *, 0 AS pref FROM organizations WHERE id = ? UNION ALL SELECT *, 1 AS pref FROM organizations WHERE name = ? ORDER BY pref LIMIT 1',
+    );
+    this.selectOrgs = db.prepare('SELECT * FROM organizations ORDER BY created_at, id');
+    this.insertKey = db.prepare('INSERT INTO api_keys (key_id, organization_id, hash, created_at) VALUES (?, ?, ?, ?)');
+    this.selectKey = db.prepare('SELECT * FROM api_keys WHERE key_id = ?');
+    this.revoke = db.prepare('UPDATE api_keys SET revoked_at = coalesce(revoked_at, ?) WHERE key_id = ?');
+  }
+
+  async createOrganization(o: Organization): Promise<CreateOrganizationResult> {
+    return this.insertOrg.run(o.id, o.name, o.catalogId, o.createdAt).changes === 1 ? { ok: true } : { ok: false, reason: 'name-taken' };
+  }
+
+  async findOrganization(idOrName: string): Promise<Organization | undefined> {
+    const row = this.selectOrg.get(idOrName, idOrName);
+    return row ? toOrg(row) : undefined;
+  }
+
+  async listOrganizations(): Promise<readonly Organization[]> {
+    return this.selectOrgs.all().map(toOrg);
+  }
+
+  async addApiKey(key: ApiKeyRecord): Promise<void> {
+    this.insertKey.run(key.keyId, key.organizationId, key.hash, key.createdAt);
+  }
+
+  async findApiKey(keyId: string): Promise<ApiKeyRecord | undefined> {
+    const row = this.selectKey.get(keyId);
+    return row ? toKey(row) : undefined;
+  }
+
+  async revokeApiKey(keyId: string, at: string): Promise<boolean> {
+    return this.revoke.run(at, keyId).changes === 1;
+  }
+}

@@ -1,0 +1,105 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { Container } from 'inversify';
+import { pino, type Logger } from 'pino';
+import { SystemClock } from '../adapters/clock/system/system-clock.js';
+import { createApi } from '../adapters/http/koa/api.js';
+import { CryptoIds } from '../adapters/ids/crypto/crypto-ids.js';
+import { CryptoKeyMaterial } from '../adapters/ids/crypto/crypto-key-material.js';
+import { InMemoryEventStore } from '../adapters/store/memory/memory-event-store.js';
+import { InMemoryOrganizationStore } from '../adapters/store/memory/memory-organization-store.js';
+import { InMemoryWebhookReadModel } from '../adapters/store/memory/memory-webhook-read-model.js';
+import { InMemoryWebhookSecrets } from '../adapters/store/memory/memory-webhook-secrets.js';
+import { openSqliteDatabase } from '../adapters/store/sqlite/open-database.js';
+import { SqliteEventStore } from '../adapters/store/sqlite/sqlite-event-store.js';
+import { SqliteOrganizationStore } from '../adapters/store/sqlite/sqlite-organization-store.js';
+import { SqliteWebhookReadModel } from '../adapters/store/sqlite/sqlite-webhook-read-model.js';
+import { SqliteWebhookSecrets } from '../adapters/store/sqlite/sqlite-webhook-secrets.js';
+import { type Caller, authenticate } from '../application/index.js';
+import { dottedCatalog, findCatalog } from '../domain/index.js';
+import type { Clock } from '../ports/clock.js';
+import { type Config, parseDatabaseUrl } from './config.js';
+import { TOKENS } from './tokens.js';
+
+export interface Overrides {
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+}
+
+/** `whsec_` + base64 of 32 random bytes (Standard Webhooks). */
+const newSecret = () => `whsec_${randomBytes(32).toString('base64')}`;
+
+export const createLogger = (level = process.env.LOG_LEVEL ?? 'info'): Logger =>
+  pino({
+    level,
+    base: { service: 'hookledger' },
+    // Defence in depth: nothing should log these, and if something does they are masked.
+    redact: { paths: ['authorization', '*.authorization', 'headers.authorization', 'key', 'secret', '*.secret'], censor: '[redacted]' },
+  });
+
+/**
+ * The composition root: the one place that knows which adapters run,
+ * chosen from DATABASE_URL. Everything else receives ports.
+ */
+export const buildContainer = (config: Config, overrides: Overrides = {}): Container => {
+  const c = new Container({ defaultScope: 'Singleton' });
+  c.bind(TOKENS.Config).toConstantValue(config);
+  c.bind(TOKENS.Logger).toConstantValue(overrides.logger ?? createLogger());
+  c.bind(TOKENS.Clock).toConstantValue(overrides.clock ?? new SystemClock());
+  c.bind(TOKENS.Ids).toConstantValue(new CryptoIds());
+  c.bind(TOKENS.KeyMaterial).toConstantValue(new CryptoKeyMaterial());
+
+  const location = parseDatabaseUrl(config.databaseUrl);
+  if (location.kind === 'sqlite') {
+    c.bind(TOKENS.Sqlite).toResolvedValue(() => openSqliteDatabase(location.path));
+    c.bind(TOKENS.EventStore).toResolvedValue((db) => new SqliteEventStore(db), [TOKENS.Sqlite]);
+    c.bind(TOKENS.ReadModel).toResolvedValue((db) => new SqliteWebhookReadModel(db), [TOKENS.Sqlite]);
+    c.bind(TOKENS.Organizations).toResolvedValue((db) => new SqliteOrganizationStore(db), [TOKENS.Sqlite]);
+    c.bind(TOKENS.Secrets).toResolvedValue((db) => new SqliteWebhookSecrets(db), [TOKENS.Sqlite]);
+  } else {
+    c.bind(TOKENS.EventStore).toConstantValue(new InMemoryEventStore());
+    c.bind(TOKENS.ReadModel).toConstantValue(new InMemoryWebhookReadModel());
+    c.bind(TOKENS.Organizations).toConstantValue(new InMemoryOrganizationStore());
+    c.bind(TOKENS.Secrets).toConstantValue(new InMemoryWebhookSecrets());
+  }
+  return c;
+};
+
+/** Closes what the container opened. */
+export const closeContainer = async (c: Container): Promise<void> => {
+  await c.get(TOKENS.EventStore).close();
+  if (c.isBound(TOKENS.Sqlite)) {
+    const db = c.get(TOKENS.Sqlite);
+    if (db.open) db.close();
+  }
+};
+
+export const buildApi = (c: Container, version: string) => {
+  const eventStore = c.get(TOKENS.EventStore);
+  const organizations = c.get(TOKENS.Organizations);
+  const keys = c.get(TOKENS.KeyMaterial);
+  const clock = c.get(TOKENS.Clock);
+  return createApi({
+    webhooks: { eventStore, clock, ids: c.get(TOKENS.Ids) },
+    readModel: c.get(TOKENS.ReadModel),
+    secrets: c.get(TOKENS.Secrets),
+    newSecret,
+    logger: c.get(TOKENS.Logger),
+    version,
+    ready: async () => {
+      await eventStore.readAll({ limit: 1 });
+      return true;
+    },
+    catalogIdOf: async (organizationId) => (await organizations.findOrganization(organizationId))?.catalogId ?? dottedCatalog.id,
+    authenticate: async (authorization, requestId): Promise<Caller | undefined> => {
+      const found = await authenticate({ organizations, keys }, authorization);
+      if (!found) return undefined;
+      return {
+        organizationId: found.organization.id,
+        actor: `key:${found.keyId}`,
+        catalog: findCatalog(found.organization.catalogId) ?? dottedCatalog,
+        correlationId: requestId,
+      };
+    },
+  });
+};

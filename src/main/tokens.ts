@@ -1,0 +1,34 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import type { ServiceIdentifier } from 'inversify';
+import type { Logger } from 'pino';
+import type { Clock, EventStore, IdGenerator, KeyMaterial, OrganizationStore, WebhookReadModel, WebhookSecrets } from '../ports/index.js';
+import type { Config } from './config.js';
+
+export interface Tokens {
+  readonly Config: ServiceIdentifier<Config>;
+  readonly Logger: ServiceIdentifier<Logger>;
+  readonly Clock: ServiceIdentifier<Clock>;
+  readonly Ids: ServiceIdentifier<IdGenerator>;
+  readonly KeyMaterial: ServiceIdentifier<KeyMaterial>;
+  readonly Sqlite: ServiceIdentifier<BetterSqlite3.Database>;
+  readonly EventStore: ServiceIdentifier<EventStore>;
+  readonly ReadModel: ServiceIdentifier<WebhookReadModel>;
+  readonly Organizations: ServiceIdentifier<OrganizationStore>;
+  readonly Secrets: ServiceIdentifier<WebhookSecrets>;
+}
+
+const token = (name: string) => Symbol.for(`hookledger.${name}`);
+
+/** Explicit tokens: vitest and tsx transpile without decorator metadata. */
+export const TOKENS: Tokens = {
+  Config: token('Config'),
+  Logger: token('Logger'),
+  Clock: token('Clock'),
+  Ids: token('Ids'),
+  KeyMaterial: token('KeyMaterial'),
+  Sqlite: token('Sqlite'),
+  EventStore: token('EventStore'),
+  ReadModel: token('ReadModel'),
+  Organizations: token('Organizations'),
+  Secrets: token('Secrets'),
+};

@@ -1,0 +1,98 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { ManualClock } from '../../src/adapters/clock/manual/manual-clock.js';
+import { listen } from '../../src/adapters/http/koa/server.js';
+import { createApiKey, createOrganization } from '../../src/application/organizations.js';
+import { buildApi, buildContainer, closeContainer } from '../../src/main/container.js';
+import { TOKENS } from '../../src/main/tokens.js';
+
+export type StoreKind = 'sqlite-file' | 'memory';
+
+export interface Harness {
+  readonly url: string;
+  readonly clock: ManualClock;
+  readonly container: ReturnType<typeof buildContainer>;
+  /** Creates an organization and returns a key for it. */
+  newOrg(name?: string, catalogId?: string): Promise<{ key: string; organizationId: string }>;
+  request(method: string, path: string, options?: { key?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> }): Promise<{
+    status: number;
+    headers: Headers;
+    body: any;
+    text: string;
+  }>;
+  eventCount(): Promise<number>;
+  close(): Promise<void>;
+}
+
+let orgs = 0;
+
+/** The real API on a real port, over a real SQLite file (or the in-memory adapters). */
+export const startHarness = async (kind: StoreKind = 'sqlite-file', logLines?: string[]): Promise<Harness> => {
+  const dir = mkdtempSync(join(tmpdir(), 'hookledger-http-'));
+  const databaseUrl = kind === 'memory' ? 'memory:' : `sqlite:${join(dir, 'hookledger.db')}`;
+  const clock = new ManualClock('2026-11-22T10:00:00.000Z');
+  const logger = pino({ level: 'info' }, { write: (line: string) => void logLines?.push(line) });
+  const container = buildContainer({ databaseUrl, host: '127.0.0.1', port: 0 }, { clock, logger });
+  const { app } = buildApi(container, 'test');
+  const running = await listen(app, '127.0.0.1', 0);
+  const deps = () => ({ organizations: container.get(TOKENS.Organizations), keys: container.get(TOKENS.KeyMaterial), clock });
+
+  return {
+    url: running.url,
+    clock,
+    container,
+    newOrg: async (name = `org-${++orgs}-${Date.now()}`, catalogId?: string) => {
+      const org = await createOrganization(deps(), { name, catalogId });
+      if (org._tag === 'Left') throw new Error(org.left.message);
+      const key = await createApiKey(deps(), org.right.id);
+      if (key._tag === 'Left') throw new Error(key.left.message);
+      return { key: key.right.key, organizationId: org.right.id };
+    },
+    request: async (method, path, options = {}) => {
+      const headers: Record<string, string> = { ...options.headers };
+      if (options.key) headers.authorization = `Bearer ${options.key}`;
+      let body: string | undefined = options.rawBody;
+      if (options.body !== undefined) {
+        body = JSON.stringify(options.body);
+        headers['content-type'] ??= 'application/json';
+      }
+      // fetch cannot send a body with GET or HEAD.
+      const response = await fetch(`${running.url}${path}`, { method, headers, body: method === 'GET' || method === 'HEAD' ? undefined : body });
+      const text = await response.text();
+      let parsed: unknown;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        parsed = undefined;
+      }
+      return { status: response.status, headers: response.headers, body: parsed, text };
+    },
+    eventCount: async () => {
+      let n = 0;
+      let after = 0;
+      for (;;) {
+        const page = await container.get(TOKENS.EventStore).readAll({ after, limit: 10_000 });
+        if (page.length === 0) return n;
+        n += page.length;
+        after = page.at(-1)!.position;
+      }
+    },
+    close: async () => {
+      await running.close(1000);
+      await closeContainer(container);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+};
+
+export const webhookBody = (overrides: Record<string, unknown> = {}) => ({
+  webhook_name: 'Slack Engineering Alerts',
+  event_types: ['cluster.execution.completed', 'cluster.execution.failed'],
+  channels: [
+    { channel: 'webhook', configs: { url: 'https://example.com/hook', headers: { 'X-Team': 'eng' }, timeout: 10 } },
+    { channel: 'slack', configs: { webhook_url: 'https://hooks.slack.com/services/T/B/X', channel: '#alerts' } },
+  ],
+  ...overrides,
+});
