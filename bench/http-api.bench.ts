@@ -6,19 +6,24 @@ import type { Comparison } from './support.js';
 
 const root = join(import.meta.dirname, '..');
 const tmp = join(import.meta.dirname, '.tmp');
-const tsx = ['--import', 'tsx'];
-const DURATION_S = Number(process.env.BENCH_SECONDS ?? 8);
+const DURATION_S = Number(process.env.BENCH_SECONDS ?? 5);
+const ROUNDS = 3;
 const CONNECTIONS = 20;
 
 const startProcess = (args: string[], env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> =>
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
     let buffered = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       buffered += chunk.toString();
       const match = /"msg":"listening[^"]*"[^\n]*"url":"([^"]+)"|"url":"([^"]+)"[^\n]*"msg":"listening/.exec(buffered);
-      if (match) resolve({ child, url: (match[1] ?? match[2])! });
-    });
+      if (!match) return;
+      // From here on only drain the access log: buffering it would slow this process, which also runs the load.
+      child.stdout!.off('data', onData);
+      child.stdout!.resume();
+      resolve({ child, url: (match[1] ?? match[2])! });
+    };
+    child.stdout!.on('data', onData);
     child.once('exit', (code) => reject(new Error(`server exited with ${code} before listening`)));
   });
 
@@ -28,6 +33,12 @@ const stop = (child: ChildProcess) =>
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
   });
+
+type Run = { rps: number; p99: number };
+const median = (runs: Run[]): Run => {
+  const mid = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  return { rps: mid(runs.map((r) => r.rps)), p99: mid(runs.map((r) => r.p99)) };
+};
 
 const load = async (url: string, method: 'GET' | 'POST', headers: Record<string, string>, body?: string) => {
   const result = await autocannon({ url, method, headers, body, connections: CONNECTIONS, duration: DURATION_S });
@@ -41,11 +52,13 @@ export const httpApi = async (): Promise<Comparison[]> => {
   const db = join(tmp, 'http.db');
   for (const s of ['', '-wal', '-shm']) rmSync(db + s, { force: true });
   const env = { DATABASE_URL: `sqlite:${db}`, PORT: '0', LOG_LEVEL: 'warn' };
-  const cli = (...args: string[]) => execFileSync(process.execPath, [...tsx, 'src/main/cli.ts', ...args], { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8' });
+  // The built server, as `npm start` runs it.
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
+  const cli = (...args: string[]) => execFileSync(process.execPath, ['dist/src/main/cli.js', ...args], { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8' });
   cli('orgs', 'create', 'bench');
   const key = cli('keys', 'create', '--org', 'bench').split('\n').find((l) => l.startsWith('sk_'))!.trim();
 
-  const api = await startProcess([...tsx, 'src/main/cli.ts', 'start'], { ...env, LOG_LEVEL: 'info' });
+  const api = await startProcess(['dist/src/main/cli.js', 'start'], { ...env, LOG_LEVEL: 'info' });
   const auth = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
   let firstId = '';
   for (let i = 0; i < 100; i++) {
@@ -63,14 +76,19 @@ export const httpApi = async (): Promise<Comparison[]> => {
   const listBody = await (await fetch(`${api.url}${listPath}`, { method: 'POST', headers: auth })).text();
   const bodiesFile = join(tmp, 'bare-bodies.json');
   writeFileSync(bodiesFile, JSON.stringify({ [`GET ${getPath}`]: getBody, [`POST ${listPath}`]: listBody }));
-  const bare = await startProcess([...tsx, 'bench/bare-server.ts', bodiesFile], {});
+  const bare = await startProcess(['--import', 'tsx', 'bench/bare-server.ts', bodiesFile], {});
 
   try {
-    process.stderr.write(`  autocannon: ${CONNECTIONS} connections, ${DURATION_S} s per run, 4 runs\n`);
-    const apiGet = await load(`${api.url}${getPath}`, 'GET', auth);
-    const bareGet = await load(`${bare.url}${getPath}`, 'GET', {});
-    const apiList = await load(`${api.url}${listPath}`, 'POST', auth);
-    const bareList = await load(`${bare.url}${listPath}`, 'POST', {});
+    // Interleaved rounds and medians: this VM's speed drifts between runs, and drift must not pick a winner.
+    const runs = { apiGet: [] as Run[], bareGet: [] as Run[], apiList: [] as Run[], bareList: [] as Run[] };
+    for (let round = 1; round <= ROUNDS; round++) {
+      process.stderr.write(`  autocannon round ${round}/${ROUNDS}: ${CONNECTIONS} connections, ${DURATION_S} s per run\n`);
+      runs.apiGet.push(await load(`${api.url}${getPath}`, 'GET', auth));
+      runs.bareGet.push(await load(`${bare.url}${getPath}`, 'GET', {}));
+      runs.apiList.push(await load(`${api.url}${listPath}`, 'POST', auth));
+      runs.bareList.push(await load(`${bare.url}${listPath}`, 'POST', {}));
+    }
+    const [apiGet, bareGet, apiList, bareList] = [runs.apiGet, runs.bareGet, runs.apiList, runs.bareList].map(median) as [Run, Run, Run, Run];
     const row = (name: string, unit: string, ours: number, baseline: number, higherIsBetter: boolean, aim?: number): Comparison => ({
       name, unit, ours, baseline, baselineName: 'bare node:http', higherIsBetter, ...(aim === undefined ? {} : { aim }),
     });

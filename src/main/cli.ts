@@ -43,6 +43,7 @@ const main = async (argv: readonly string[]): Promise<number> => {
           [command, ...rest],
           { organizations: container.get(TOKENS.Organizations), keys: container.get(TOKENS.KeyMaterial), clock: container.get(TOKENS.Clock) },
           (line) => process.stdout.write(`${line}\n`),
+          (line) => process.stderr.write(`${line}\n`),
         );
       } finally {
         await closeContainer(container);

@@ -9,15 +9,14 @@ export const serve = async (config: Config): Promise<void> => {
   const container = buildContainer(config);
   const logger = container.get(TOKENS.Logger);
   const { app } = buildApi(container, packageVersion());
-  const running = await listen(app, config.host, config.port);
-  logger.info({ url: running.url, database: config.databaseUrl.replace(/\/\/[^@]*@/, '//…@') }, `listening on ${running.url}`);
-
   if ((await container.get(TOKENS.Organizations).listOrganizations()).length === 0) {
     logger.info(
       { next: ['npx hookledger orgs create acme', 'npx hookledger keys create --org acme'] },
       'no organization yet: create one and an API key (in another terminal, also while this runs)',
     );
   }
+  const running = await listen(app, config.host, config.port);
+  logger.info({ url: running.url, database: config.databaseUrl.replace(/\/\/[^@]*@/, '//…@') }, `listening on ${running.url}`);
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -4,18 +4,23 @@ import { type OrganizationDeps, createApiKey, createOrganization, revokeApiKey }
 const USAGE = 'usage: hookledger orgs create <name> [--catalog dotted|upper-snake] | orgs list | keys create --org <name or id> | keys revoke <key id or key>';
 
 /** `orgs …` and `keys …`: prints results on stdout, returns the exit code (1 refused, 2 usage). */
-export const runAdminCommand = async (argv: readonly string[], deps: OrganizationDeps, out: (line: string) => void): Promise<number> => {
+export const runAdminCommand = async (
+  argv: readonly string[],
+  deps: OrganizationDeps,
+  out: (line: string) => void,
+  err: (line: string) => void = out,
+): Promise<number> => {
   const [noun, verb, ...rest] = argv;
   let parsed: ReturnType<typeof parseArgs<{ options: { catalog: { type: 'string' }; org: { type: 'string' } }; allowPositionals: true }>>;
   try {
     parsed = parseArgs({ args: rest, options: { catalog: { type: 'string' }, org: { type: 'string' } }, allowPositionals: true });
   } catch (error) {
-    out(`${(error as Error).message}\n${USAGE}`);
+    err(`${(error as Error).message}\n${USAGE}`);
     return 2;
   }
   const { values, positionals } = parsed;
   const fail = (message: string) => {
-    out(`error: ${message}`);
+    err(`error: ${message}`);
     return 1;
   };
 
@@ -39,6 +44,6 @@ export const runAdminCommand = async (argv: readonly string[], deps: Organizatio
   if (noun === 'keys' && verb === 'revoke' && positionals.length === 1) {
     return (await revokeApiKey(deps, positionals[0]!)) ? (out('revoked'), 0) : fail('no such key');
   }
-  out(USAGE);
+  err(USAGE);
   return 2;
 };

@@ -79,182 +79,182 @@ const decodeCursor = (cursor: string): number => {
   return n;
 };
 
-export const webhookRoutes = (deps: WebhookRouteDeps): Route[] => [
-  route({
-    method: 'post',
-    path: `${BASE}/`,
-    operationId: 'createWebhook',
-    summary: 'Create a webhook',
-    tag: 'Webhooks',
-    auth: true,
-    body: CreateWebhookBody,
-    bodyRequired: true,
-    responses: { 201: { description: 'created; the signing secret is shown once here', schema: CreatedWebhookResource }, ...errors(400, 401, 413, 415, 422) },
-    handle: async ({ body, caller }) => {
-      const view = orFail(await createWebhook(deps.webhooks, caller, body));
-      const secret = deps.newSecret();
-      await deps.secrets.issue(view.webhook.webhook_id, secret);
-      return {
-        status: 201,
-        body: { ...presentWebhook(view.webhook, view.version), secret },
-        headers: { ...etag(view.version), Location: `${BASE}/${view.webhook.webhook_id}` },
-      };
-    },
-  }),
-  route({
-    method: 'post',
-    path: `${BASE}/list`,
-    operationId: 'listWebhooks',
-    summary: 'List webhooks, optionally only those that would receive an event type',
-    tag: 'Webhooks',
-    auth: true,
-    body: ListWebhooksBody,
-    query: ListWebhooksQuery,
-    responses: { 200: { description: 'one page, in a stable order', schema: WebhookList }, ...errors(400, 401, 413, 415, 422) },
-    handle: async ({ body, query, caller }) => {
-      if (query.offset !== undefined && query.cursor !== undefined) {
-        throw new HttpError(422, 'ValidationError', 'use either offset or cursor, not both', [{ path: ['cursor'], message: 'cannot be combined with offset' }]);
-      }
-      const limit = query.limit ?? 20;
-      const page = await listWebhooks(
-        { eventStore: deps.webhooks.eventStore, readModel: deps.readModel },
-        {
-          organizationId: caller.organizationId,
-          eventType: body.event_type,
-          isActive: body.is_active,
-          limit,
-          offset: query.cursor === undefined ? (query.offset ?? 0) : undefined,
-          afterSequence: query.cursor === undefined ? undefined : decodeCursor(query.cursor),
-        },
-      );
-      const last = page.rows.at(-1);
-      const seen = query.cursor === undefined ? (query.offset ?? 0) + page.rows.length : undefined;
-      const hasMore = page.rows.length === limit && (seen === undefined || seen < page.total);
-      return {
-        status: 200,
-        body: {
-          results: page.rows.map((row) => presentWebhook(row.webhook, row.version)),
-          pagination: {
-            limit,
-            offset: query.cursor === undefined ? (query.offset ?? 0) : null,
-            next_cursor: hasMore && last ? encodeCursor(last.sequence) : null,
-            has_more: hasMore,
-          },
-          total: page.total,
-        },
-      };
-    },
-  }),
-  route({
-    method: 'get',
-    path: `${BASE}/{webhook_id}`,
-    operationId: 'getWebhook',
-    summary: 'Get a webhook, now or as it was at a past moment',
-    tag: 'Webhooks',
-    auth: true,
-    query: GetWebhookQuery,
-    responses: { 200: { description: 'the webhook', schema: WebhookResource }, ...errors(401, 404, 422) },
-    handle: async ({ params, query, caller }) => {
-      const found = await loadWebhook(deps.webhooks, caller.organizationId, params.webhook_id!, query.as_of ? new Date(query.as_of) : undefined);
-      if (!found || found.webhook.status === 'deleted') throw fromApplicationError({ type: 'WebhookNotFound', message: `webhook ${params.webhook_id} not found` });
-      return { status: 200, body: presentWebhook(found.webhook, found.version), headers: etag(found.version) };
-    },
-  }),
-  route({
-    method: 'put',
-    path: `${BASE}/{webhook_id}`,
-    operationId: 'replaceWebhook',
-    summary: 'Replace a webhook’s settings (is_active omitted = true)',
-    tag: 'Webhooks',
-    auth: true,
-    body: CreateWebhookBody,
-    bodyRequired: true,
-    headers: IF_MATCH,
-    responses: { 200: { description: 'the webhook after the update', schema: WebhookResource }, ...errors(400, 401, 404, 409, 412, 413, 415, 422) },
-    handle: async ({ params, body, caller, ctx }) =>
-      viewResult(200, orFail(await executeWebhookCommand(deps.webhooks, caller, params.webhook_id!, { type: 'UpdateWebhook', data: body }, { expectedVersion: expectedVersion(ctx.get('if-match')) }))),
-  }),
-  route({
-    method: 'patch',
-    path: `${BASE}/{webhook_id}`,
-    operationId: 'updateWebhook',
-    summary: 'Change some of a webhook’s settings',
-    tag: 'Webhooks',
-    auth: true,
-    body: PatchWebhookBody,
-    bodyRequired: true,
-    headers: IF_MATCH,
-    responses: { 200: { description: 'the webhook after the update', schema: WebhookResource }, ...errors(400, 401, 404, 409, 412, 413, 415, 422) },
-    handle: async ({ params, body, caller, ctx }) =>
-      viewResult(200, orFail(await executeWebhookCommand(deps.webhooks, caller, params.webhook_id!, { type: 'UpdateWebhook', data: body }, { expectedVersion: expectedVersion(ctx.get('if-match')) }))),
-  }),
-  route({
-    method: 'delete',
-    path: `${BASE}/{webhook_id}`,
-    operationId: 'deleteWebhook',
-    summary: 'Delete a webhook (idempotent; its history stays readable)',
-    tag: 'Webhooks',
-    auth: true,
-    headers: IF_MATCH,
-    responses: { 204: { description: 'deleted (also when it already was)' }, ...errors(401, 404, 409, 412) },
-    handle: async ({ params, caller, ctx }) => {
-      orFail(await executeWebhookCommand(deps.webhooks, caller, params.webhook_id!, { type: 'DeleteWebhook', data: {} }, { expectedVersion: expectedVersion(ctx.get('if-match')) }));
-      return { status: 204 };
-    },
-  }),
-  route({
-    method: 'get',
-    path: `${BASE}/{webhook_id}/history`,
-    operationId: 'getWebhookHistory',
-    summary: 'The full audit trail of a webhook, also after deletion',
-    tag: 'Audit',
-    auth: true,
-    query: EmptyQuery,
-    responses: { 200: { description: 'every recorded event, oldest first', schema: HistoryResource }, ...errors(401, 404) },
-    handle: async ({ params, caller }) => {
-      const events = await webhookHistory(deps.webhooks, caller.organizationId, params.webhook_id!);
-      if (!events) throw fromApplicationError({ type: 'WebhookNotFound', message: `webhook ${params.webhook_id} not found` });
-      return { status: 200, body: { events: events.map(presentHistoryEvent) } };
-    },
-  }),
-  route({
-    method: 'get',
-    path: `${BASE}/{webhook_id}/secret`,
-    operationId: 'getWebhookSecret',
-    summary: 'The webhook’s signing secret',
-    tag: 'Webhooks',
-    auth: true,
-    query: EmptyQuery,
-    responses: { 200: { description: 'the current secret', schema: z.object({ secret: z.string() }) }, ...errors(401, 404) },
-    handle: async ({ params, caller }) => {
-      const found = await loadWebhook(deps.webhooks, caller.organizationId, params.webhook_id!);
-      if (!found || found.webhook.status === 'deleted') throw fromApplicationError({ type: 'WebhookNotFound', message: `webhook ${params.webhook_id} not found` });
-      const secrets = await deps.secrets.get(found.webhook.webhook_id);
-      if (!secrets) {
-        // Created, but the process stopped before its secret was stored: issue one now.
+export const webhookRoutes = (deps: WebhookRouteDeps): Route[] => {
+  /** PUT and PATCH differ only in their body: both become one UpdateWebhook (left-out fields keep their value). */
+  const updateRoute = (method: 'put' | 'patch', operationId: string, summary: string, body: typeof CreateWebhookBody | typeof PatchWebhookBody) =>
+    route({
+      method,
+      path: `${BASE}/{webhook_id}`,
+      operationId,
+      summary,
+      tag: 'Webhooks',
+      auth: true,
+      body,
+      bodyRequired: true,
+      headers: IF_MATCH,
+      responses: { 200: { description: 'the webhook after the update', schema: WebhookResource }, ...errors(400, 401, 404, 409, 412, 413, 415, 422) },
+      handle: async ({ params, body: data, caller, ctx }) =>
+        viewResult(
+          200,
+          orFail(
+            await executeWebhookCommand(deps.webhooks, caller, params.webhook_id!, { type: 'UpdateWebhook', data }, {
+              expectedVersion: expectedVersion(ctx.get('if-match')),
+            }),
+          ),
+        ),
+    });
+
+  return [
+    route({
+      method: 'post',
+      path: `${BASE}/`,
+      operationId: 'createWebhook',
+      summary: 'Create a webhook',
+      tag: 'Webhooks',
+      auth: true,
+      body: CreateWebhookBody,
+      bodyRequired: true,
+      responses: { 201: { description: 'created; the signing secret is shown once here', schema: CreatedWebhookResource }, ...errors(400, 401, 413, 415, 422) },
+      handle: async ({ body, caller }) => {
+        const view = orFail(await createWebhook(deps.webhooks, caller, body));
         const secret = deps.newSecret();
-        await deps.secrets.issue(found.webhook.webhook_id, secret);
-        return { status: 200, body: { secret: (await deps.secrets.get(found.webhook.webhook_id))?.current ?? secret } };
-      }
-      return { status: 200, body: { secret: secrets.current } };
-    },
-  }),
-  route({
-    method: 'post',
-    path: `${BASE}/{webhook_id}/secret/rotate`,
-    operationId: 'rotateWebhookSecret',
-    summary: 'Rotate the signing secret; the old one keeps signing for 24 h',
-    tag: 'Webhooks',
-    auth: true,
-    responses: { 200: { description: 'the new secret', schema: z.object({ secret: z.string() }) }, ...errors(401, 404, 409) },
-    handle: async ({ params, caller }) => {
-      const previousValidUntil = new Date(deps.webhooks.clock.now().getTime() + PREVIOUS_SECRET_GRACE_MS).toISOString();
-      // The event first: a rotation that happened is always in the history, even if storing the secret then fails.
-      const view = orFail(
-        await executeWebhookCommand(deps.webhooks, caller, params.webhook_id!, { type: 'RotateWebhookSecret', data: { previous_valid_until: previousValidUntil } }),
-      );
-      const secrets = await deps.secrets.rotate(view.webhook.webhook_id, deps.newSecret(), previousValidUntil);
-      return { status: 200, body: { secret: secrets.current }, headers: etag(view.version) };
-    },
-  }),
-];
+        await deps.secrets.issue(view.webhook.webhook_id, secret);
+        return {
+          status: 201,
+          body: { ...presentWebhook(view.webhook, view.version), secret },
+          headers: { ...etag(view.version), Location: `${BASE}/${view.webhook.webhook_id}` },
+        };
+      },
+    }),
+    route({
+      method: 'post',
+      path: `${BASE}/list`,
+      operationId: 'listWebhooks',
+      summary: 'List webhooks, optionally only those that would receive an event type',
+      tag: 'Webhooks',
+      auth: true,
+      body: ListWebhooksBody,
+      query: ListWebhooksQuery,
+      responses: { 200: { description: 'one page, in a stable order', schema: WebhookList }, ...errors(400, 401, 413, 415, 422) },
+      handle: async ({ body, query, caller }) => {
+        if (query.offset !== undefined && query.cursor !== undefined) {
+          throw new HttpError(422, 'ValidationError', 'use either offset or cursor, not both', [{ path: ['cursor'], message: 'cannot be combined with offset' }]);
+        }
+        const limit = query.limit ?? 20;
+        const page = await listWebhooks(
+          { eventStore: deps.webhooks.eventStore, readModel: deps.readModel },
+          {
+            organizationId: caller.organizationId,
+            eventType: body.event_type,
+            isActive: body.is_active,
+            limit,
+            offset: query.cursor === undefined ? (query.offset ?? 0) : undefined,
+            afterSequence: query.cursor === undefined ? undefined : decodeCursor(query.cursor),
+          },
+        );
+        const last = page.rows.at(-1);
+        const seen = query.cursor === undefined ? (query.offset ?? 0) + page.rows.length : undefined;
+        const hasMore = page.rows.length === limit && (seen === undefined || seen < page.total);
+        return {
+          status: 200,
+          body: {
+            results: page.rows.map((row) => presentWebhook(row.webhook, row.version)),
+            pagination: {
+              limit,
+              offset: query.cursor === undefined ? (query.offset ?? 0) : null,
+              next_cursor: hasMore && last ? encodeCursor(last.sequence) : null,
+              has_more: hasMore,
+            },
+            total: page.total,
+          },
+        };
+      },
+    }),
+    route({
+      method: 'get',
+      path: `${BASE}/{webhook_id}`,
+      operationId: 'getWebhook',
+      summary: 'Get a webhook, now or as it was at a past moment',
+      tag: 'Webhooks',
+      auth: true,
+      query: GetWebhookQuery,
+      responses: { 200: { description: 'the webhook', schema: WebhookResource }, ...errors(401, 404, 422) },
+      handle: async ({ params, query, caller }) => {
+        const found = await loadWebhook(deps.webhooks, caller.organizationId, params.webhook_id!, query.as_of ? new Date(query.as_of) : undefined);
+        if (!found || found.webhook.status === 'deleted') throw fromApplicationError({ type: 'WebhookNotFound', message: `webhook ${params.webhook_id} not found` });
+        return { status: 200, body: presentWebhook(found.webhook, found.version), headers: etag(found.version) };
+      },
+    }),
+    updateRoute('put', 'replaceWebhook', 'Replace a webhook’s settings (is_active omitted = true)', CreateWebhookBody),
+    updateRoute('patch', 'updateWebhook', 'Change some of a webhook’s settings', PatchWebhookBody),
+    route({
+      method: 'delete',
+      path: `${BASE}/{webhook_id}`,
+      operationId: 'deleteWebhook',
+      summary: 'Delete a webhook (idempotent; its history stays readable)',
+      tag: 'Webhooks',
+      auth: true,
+      headers: IF_MATCH,
+      responses: { 204: { description: 'deleted (also when it already was)' }, ...errors(401, 404, 409, 412) },
+      handle: async ({ params, caller, ctx }) => {
+        orFail(await executeWebhookCommand(deps.webhooks, caller, params.webhook_id!, { type: 'DeleteWebhook', data: {} }, { expectedVersion: expectedVersion(ctx.get('if-match')) }));
+        return { status: 204 };
+      },
+    }),
+    route({
+      method: 'get',
+      path: `${BASE}/{webhook_id}/history`,
+      operationId: 'getWebhookHistory',
+      summary: 'The full audit trail of a webhook, also after deletion',
+      tag: 'Audit',
+      auth: true,
+      query: EmptyQuery,
+      responses: { 200: { description: 'every recorded event, oldest first', schema: HistoryResource }, ...errors(401, 404) },
+      handle: async ({ params, caller }) => {
+        const events = await webhookHistory(deps.webhooks, caller.organizationId, params.webhook_id!);
+        if (!events) throw fromApplicationError({ type: 'WebhookNotFound', message: `webhook ${params.webhook_id} not found` });
+        return { status: 200, body: { events: events.map(presentHistoryEvent) } };
+      },
+    }),
+    route({
+      method: 'get',
+      path: `${BASE}/{webhook_id}/secret`,
+      operationId: 'getWebhookSecret',
+      summary: 'The webhook’s signing secret',
+      tag: 'Webhooks',
+      auth: true,
+      query: EmptyQuery,
+      responses: { 200: { description: 'the current secret', schema: z.object({ secret: z.string() }) }, ...errors(401, 404) },
+      handle: async ({ params, caller }) => {
+        const found = await loadWebhook(deps.webhooks, caller.organizationId, params.webhook_id!);
+        if (!found || found.webhook.status === 'deleted') throw fromApplicationError({ type: 'WebhookNotFound', message: `webhook ${params.webhook_id} not found` });
+        const secrets = await deps.secrets.get(found.webhook.webhook_id);
+        if (!secrets) {
+          // Created, but the process stopped before its secret was stored: issue one now.
+          const secret = deps.newSecret();
+          await deps.secrets.issue(found.webhook.webhook_id, secret);
+          return { status: 200, body: { secret: (await deps.secrets.get(found.webhook.webhook_id))?.current ?? secret } };
+        }
+        return { status: 200, body: { secret: secrets.current } };
+      },
+    }),
+    route({
+      method: 'post',
+      path: `${BASE}/{webhook_id}/secret/rotate`,
+      operationId: 'rotateWebhookSecret',
+      summary: 'Rotate the signing secret; the old one keeps signing for 24 h',
+      tag: 'Webhooks',
+      auth: true,
+      responses: { 200: { description: 'the new secret', schema: z.object({ secret: z.string() }) }, ...errors(401, 404, 409) },
+      handle: async ({ params, caller }) => {
+        const previousValidUntil = new Date(deps.webhooks.clock.now().getTime() + PREVIOUS_SECRET_GRACE_MS).toISOString();
+        // The event first: a rotation that happened is always in the history, even if storing the secret then fails.
+        const view = orFail(
+          await executeWebhookCommand(deps.webhooks, caller, params.webhook_id!, { type: 'RotateWebhookSecret', data: { previous_valid_until: previousValidUntil } }),
+        );
+        const secrets = await deps.secrets.rotate(view.webhook.webhook_id, deps.newSecret(), previousValidUntil);
+        return { status: 200, body: { secret: secrets.current }, headers: etag(view.version) };
+      },
+    }),
+  ];
+};

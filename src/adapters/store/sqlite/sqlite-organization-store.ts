@@ -12,7 +12,8 @@ const toKey = (r: KeyRow): ApiKeyRecord => ({
 
 export class SqliteOrganizationStore implements OrganizationStore {
   private readonly insertOrg: Statement;
-  private readonly selectOrg: Statement<[string, string], OrgRow>;
+  private readonly selectOrgById: Statement<[string], OrgRow>;
+  private readonly selectOrgByName: Statement<[string], OrgRow>;
   private readonly selectOrgs: Statement<[], OrgRow>;
   private readonly insertKey: Statement;
   private readonly selectKey: Statement<[string], KeyRow>;
@@ -20,10 +21,8 @@ export class SqliteOrganizationStore implements OrganizationStore {
 
   constructor(db: Database) {
     this.insertOrg = db.prepare('INSERT INTO organizations (id, name, catalog_id, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
-    // An id match wins over a name that happens to look like an id.
-    this.selectOrg = db.prepare(
-      'SELECT *, 0 AS pref FROM organizations WHERE id = ? UNION ALL SELECT *, 1 AS pref FROM organizations WHERE name = ? ORDER BY pref LIMIT 1',
-    );
+    this.selectOrgById = db.prepare('SELECT * FROM organizations WHERE id = ?');
+    this.selectOrgByName = db.prepare('SELECT * FROM organizations WHERE name = ?');
     this.selectOrgs = db.prepare('SELECT * FROM organizations ORDER BY created_at, id');
     this.insertKey = db.prepare('INSERT INTO api_keys (key_id, organization_id, hash, created_at) VALUES (?, ?, ?, ?)');
     this.selectKey = db.prepare('SELECT * FROM api_keys WHERE key_id = ?');
@@ -35,7 +34,8 @@ export class SqliteOrganizationStore implements OrganizationStore {
   }
 
   async findOrganization(idOrName: string): Promise<Organization | undefined> {
-    const row = this.selectOrg.get(idOrName, idOrName);
+    // An id match wins over a name that happens to look like an id; the id lookup is on every request.
+    const row = this.selectOrgById.get(idOrName) ?? this.selectOrgByName.get(idOrName);
     return row ? toOrg(row) : undefined;
   }
 

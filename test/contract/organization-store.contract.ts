@@ -1,0 +1,58 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { OrganizationStore } from '../../src/ports/organizations.js';
+
+export interface OrganizationStoreFixture {
+  readonly store: OrganizationStore;
+  readonly reopen?: () => OrganizationStore;
+  readonly cleanup: () => Promise<void>;
+}
+
+const org = (n: number, name = `Org ${n}`) => ({ id: `int_${String(n).padStart(24, '0')}`, name, catalogId: 'dotted', createdAt: `2026-11-22T10:00:0${n % 10}.000Z` });
+
+export const organizationStoreContract = (name: string, factory: () => Promise<OrganizationStoreFixture>) => {
+  describe(`OrganizationStore contract: ${name}`, () => {
+    let f: OrganizationStoreFixture;
+    beforeEach(async () => {
+      f = await factory();
+    });
+    afterEach(() => f.cleanup());
+
+    it('creates organizations and finds them by id or by name', async () => {
+      expect(await f.store.createOrganization(org(1))).toEqual({ ok: true });
+      expect(await f.store.createOrganization(org(2))).toEqual({ ok: true });
+      expect(await f.store.findOrganization(org(1).id)).toEqual(org(1));
+      expect(await f.store.findOrganization('Org 2')).toEqual(org(2));
+      expect(await f.store.findOrganization('nobody')).toBeUndefined();
+      expect(await f.store.listOrganizations()).toEqual([org(1), org(2)]);
+    });
+
+    it('refuses a taken name without throwing, and prefers an id match over a name that looks like an id', async () => {
+      await f.store.createOrganization(org(1));
+      expect(await f.store.createOrganization({ ...org(2), name: 'Org 1' })).toEqual({ ok: false, reason: 'name-taken' });
+      await f.store.createOrganization(org(3, org(1).id));
+      expect((await f.store.findOrganization(org(1).id))?.name).toBe('Org 1');
+      expect(await f.store.listOrganizations()).toHaveLength(2);
+    });
+
+    it('stores keys, finds them by key id, and revokes them once', async () => {
+      await f.store.createOrganization(org(1));
+      const key = { keyId: 'AAAAAAAAAAAA', organizationId: org(1).id, hash: 'ab'.repeat(32), createdAt: '2026-11-22T10:00:00.000Z' };
+      await f.store.addApiKey(key);
+      expect(await f.store.findApiKey('AAAAAAAAAAAA')).toEqual(key);
+      expect(await f.store.findApiKey('BBBBBBBBBBBB')).toBeUndefined();
+      expect(await f.store.revokeApiKey('AAAAAAAAAAAA', '2026-11-23T00:00:00.000Z')).toBe(true);
+      expect(await f.store.revokeApiKey('AAAAAAAAAAAA', '2026-11-24T00:00:00.000Z')).toBe(true);
+      expect((await f.store.findApiKey('AAAAAAAAAAAA'))?.revokedAt).toBe('2026-11-23T00:00:00.000Z');
+      expect(await f.store.revokeApiKey('CCCCCCCCCCCC', '2026-11-24T00:00:00.000Z')).toBe(false);
+    });
+
+    it('keeps everything across a reopen', async () => {
+      if (!f.reopen) return;
+      await f.store.createOrganization(org(1));
+      await f.store.addApiKey({ keyId: 'AAAAAAAAAAAA', organizationId: org(1).id, hash: 'cd'.repeat(32), createdAt: '2026-11-22T10:00:00.000Z' });
+      const again = f.reopen();
+      expect(await again.findOrganization('Org 1')).toEqual(org(1));
+      expect((await again.findApiKey('AAAAAAAAAAAA'))?.hash).toBe('cd'.repeat(32));
+    });
+  });
+};
