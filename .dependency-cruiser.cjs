@@ -29,10 +29,16 @@ module.exports = {
     },
     {
       name: 'adapters-do-not-import-each-other',
-      comment: 'Each adapter folder (src/adapters/<kind>/<name>) stands alone; the composition root combines them.',
+      comment: 'Each adapter folder (src/adapters/<kind>/<name>) stands alone but for src/adapters/shared (outbound HTTP, templates); the composition root combines them.',
       severity: 'error',
       from: { path: '^src/adapters/([^/]+/[^/]+)/' },
-      to: { path: '^src/adapters/', pathNot: '^src/adapters/$1/' },
+      to: { path: '^src/adapters/', pathNot: ['^src/adapters/$1/', '^src/adapters/shared/'] },
+    },
+    {
+      name: 'shared-adapter-code-stands-alone',
+      severity: 'error',
+      from: { path: '^src/adapters/shared/' },
+      to: { path: '^src/adapters/', pathNot: '^src/adapters/shared/' },
     },
     {
       name: 'only-main-knows-the-container',

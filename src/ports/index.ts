@@ -5,3 +5,4 @@ export type * from './organizations.js';
 export type * from './webhook-read-model.js';
 export type * from './webhook-secrets.js';
 export type * from './key-material.js';
+export type * from './notifier.js';

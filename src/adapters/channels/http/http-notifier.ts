@@ -1,0 +1,46 @@
+import type { Channel } from '../../../domain/index.js';
+import type { AttemptResult, Notifier, OutboundMessage, SendContext } from '../../../ports/notifier.js';
+import { attempt } from '../../shared/outbound-http.js';
+import { renderTemplate } from '../../shared/render-template.js';
+import { signatureHeader } from './sign.js';
+
+export interface HttpNotifierOptions {
+  readonly allowPrivateDestinations: boolean;
+  readonly userAgent: string;
+}
+
+/** The `webhook` channel: a signed POST following the Standard Webhooks specification. */
+export class HttpNotifier implements Notifier {
+  readonly kind = 'webhook' as const;
+
+  constructor(private readonly options: HttpNotifierOptions) {}
+
+  async send(channel: Channel, message: OutboundMessage, context: SendContext): Promise<AttemptResult> {
+    if (channel.channel !== 'webhook') throw new Error(`HttpNotifier cannot send to ${channel.channel}`);
+    const { url, headers, timeout, payload_template } = channel.configs;
+    if (!context.secrets) {
+      return { disposition: 'retry', statusCode: null, latencyMs: 0, error: 'no signing secret stored for this webhook yet' };
+    }
+    const body = payload_template
+      ? renderTemplate(payload_template, message, 'json')
+      : JSON.stringify({ type: message.eventType, timestamp: message.timestamp, data: message.data });
+    const timestamp = Math.floor(context.now.getTime() / 1000);
+    return attempt(
+      {
+        url,
+        body,
+        timeoutMs: timeout * 1000,
+        allowPrivate: this.options.allowPrivateDestinations,
+        headers: {
+          ...headers,
+          'content-type': 'application/json',
+          'user-agent': this.options.userAgent,
+          'webhook-id': message.messageId,
+          'webhook-timestamp': String(timestamp),
+          'webhook-signature': signatureHeader(context.secrets, message.messageId, timestamp, body, context.now),
+        },
+      },
+      context.now,
+    );
+  }
+}
