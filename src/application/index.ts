@@ -4,3 +4,5 @@ export * from './webhook-decider.js';
 export * from './webhooks.js';
 export * from './organizations.js';
 export * from './project-webhooks.js';
+export * from './publish-event.js';
+export * from './deliver.js';

@@ -5,13 +5,14 @@ import { runAdminCommand } from './commands/admin.js';
 import { parseDatabaseUrl, readConfig } from './config.js';
 import { buildContainer, closeContainer, createLogger } from './container.js';
 import { runDemo } from './demo.js';
-import { serve } from './serve.js';
+import { serve, work } from './serve.js';
 import { TOKENS } from './tokens.js';
 
 const HELP = `Usage: hookledger <command> [options]
 
 Commands:
-  start                                   Run the HTTP API (default port 8080)
+  start                                   Run the HTTP API (default port 8080) and the delivery worker
+  worker                                  Run only the delivery worker
   orgs create <name> [--catalog <id>]     Create an organization; prints its id
   orgs list                               List organizations
   keys create --org <name or id>          Create an API key; prints it once (sk_…)
@@ -23,6 +24,11 @@ Environment:
   DATABASE_URL   sqlite:<path> (default sqlite:./data/hookledger.db), sqlite::memory:, memory:
   PORT, HOST     where to listen (default 127.0.0.1:8080; PORT=0 picks a free port)
   LOG_LEVEL      pino level (default info)
+  HOOKLEDGER_RETRY_SCHEDULE               delays before each attempt (default 0,5s,5m,30m,2h,5h,10h,10h)
+  HOOKLEDGER_ALLOW_PRIVATE_DESTINATIONS   allow loopback/private targets (dev and tests only)
+  HOOKLEDGER_WORKER=false                 start the API without the in-process worker
+  SMTP_URL, SMTP_FROM                     email channel
+  TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM, TWILIO_BASE_URL   SMS channel
 
 The admin commands work on the store DATABASE_URL names, also while the server runs.
 `;
@@ -35,6 +41,9 @@ const main = async (argv: readonly string[]): Promise<number> => {
     case 'serve':
       await serve(config);
       return -1; // keeps running
+    case 'worker':
+      await work(config);
+      return -1;
     case 'orgs':
     case 'keys': {
       const container = buildContainer(config, { logger: createLogger('warn') });

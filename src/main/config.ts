@@ -1,21 +1,66 @@
+import { DEFAULT_RETRY_SCHEDULE, parseRetrySchedule } from '../domain/index.js';
+
 /** Reads the environment once; the rest of the program receives plain values. */
 export interface Config {
   readonly databaseUrl: string;
   readonly host: string;
   readonly port: number;
+  readonly delivery: DeliveryConfig;
 }
+
+export interface DeliveryConfig {
+  /** Delays in ms before each attempt. */
+  readonly retrySchedule: readonly number[];
+  readonly allowPrivateDestinations: boolean;
+  readonly smtpUrl?: string | undefined;
+  readonly smtpFrom: string;
+  readonly twilio?: { accountSid: string; authToken: string; from: string; baseUrl: string } | undefined;
+  readonly autoPauseAfterFailures: number;
+  readonly autoPauseAfterMs: number;
+  /** Run the delivery worker inside `hookledger start`. */
+  readonly workerInProcess: boolean;
+  readonly pollMs: number;
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+
+const bool = (value: string | undefined, fallback: boolean) =>
+  value === undefined || value === '' ? fallback : ['1', 'true', 'yes', 'on'].includes(value.toLowerCase());
+
+const positive = (name: string, value: string | undefined, fallback: number): number => {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, not ${value}`);
+  return n;
+};
 
 export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
   const port = Number(env.PORT ?? 8080);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be 0-65535, not ${env.PORT}`);
+  const schedule = parseRetrySchedule(env.HOOKLEDGER_RETRY_SCHEDULE || DEFAULT_RETRY_SCHEDULE);
+  if (schedule._tag === 'Left') throw new Error(`HOOKLEDGER_RETRY_SCHEDULE: ${schedule.left}`);
+  const twilioReady = env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN && env.TWILIO_FROM;
   return {
     databaseUrl: env.DATABASE_URL ?? 'sqlite:./data/hookledger.db',
     host: env.HOST ?? '127.0.0.1',
     port,
+    delivery: {
+      retrySchedule: schedule.right,
+      allowPrivateDestinations: bool(env.HOOKLEDGER_ALLOW_PRIVATE_DESTINATIONS, false),
+      smtpUrl: env.SMTP_URL || undefined,
+      smtpFrom: env.SMTP_FROM || 'hookledger@localhost',
+      twilio: twilioReady
+        ? { accountSid: env.TWILIO_ACCOUNT_SID!, authToken: env.TWILIO_AUTH_TOKEN!, from: env.TWILIO_FROM!, baseUrl: env.TWILIO_BASE_URL || 'https://api.twilio.com' }
+        : undefined,
+      autoPauseAfterFailures: positive('HOOKLEDGER_AUTO_PAUSE_FAILURES', env.HOOKLEDGER_AUTO_PAUSE_FAILURES, 100),
+      autoPauseAfterMs: positive('HOOKLEDGER_AUTO_PAUSE_DAYS', env.HOOKLEDGER_AUTO_PAUSE_DAYS, 5) * DAY_MS,
+      workerInProcess: bool(env.HOOKLEDGER_WORKER, true),
+      pollMs: positive('HOOKLEDGER_WORKER_POLL_MS', env.HOOKLEDGER_WORKER_POLL_MS, 200),
+    },
   };
 };
 
-/** `sqlite:<path>` and `sqlite::memory:` run on SQLite; `memory:` on plain in-memory adapters (tests). */
+/** `sqlite:<path>` and `sqlite::memory:` run on SQLite; `memory:` on in-memory adapters (the queue then uses an in-memory SQLite). */
 export type StoreLocation = { kind: 'sqlite'; path: string } | { kind: 'memory' };
 
 export const parseDatabaseUrl = (url: string): StoreLocation => {

@@ -2,23 +2,30 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { Container } from 'inversify';
 import { pino, type Logger } from 'pino';
+import { SmtpNotifier } from '../adapters/channels/email/smtp-notifier.js';
+import { HttpNotifier } from '../adapters/channels/http/http-notifier.js';
+import { SlackNotifier } from '../adapters/channels/slack/slack-notifier.js';
+import { TwilioNotifier } from '../adapters/channels/sms/twilio-notifier.js';
 import { SystemClock } from '../adapters/clock/system/system-clock.js';
 import { createApi } from '../adapters/http/koa/api.js';
 import { CryptoIds } from '../adapters/ids/crypto/crypto-ids.js';
 import { CryptoKeyMaterial } from '../adapters/ids/crypto/crypto-key-material.js';
+import { createDeliveryMetrics } from '../adapters/metrics/prometheus/delivery-metrics.js';
 import { InMemoryEventStore } from '../adapters/store/memory/memory-event-store.js';
 import { InMemoryOrganizationStore } from '../adapters/store/memory/memory-organization-store.js';
 import { InMemoryWebhookReadModel } from '../adapters/store/memory/memory-webhook-read-model.js';
 import { InMemoryWebhookSecrets } from '../adapters/store/memory/memory-webhook-secrets.js';
 import { openSqliteDatabase } from '../adapters/store/sqlite/open-database.js';
+import { SqliteDeliveryQueue } from '../adapters/store/sqlite/sqlite-delivery-queue.js';
 import { SqliteEventStore } from '../adapters/store/sqlite/sqlite-event-store.js';
 import { SqliteOrganizationStore } from '../adapters/store/sqlite/sqlite-organization-store.js';
 import { SqliteWebhookReadModel } from '../adapters/store/sqlite/sqlite-webhook-read-model.js';
 import { SqliteWebhookSecrets } from '../adapters/store/sqlite/sqlite-webhook-secrets.js';
-import { type Caller, authenticate } from '../application/index.js';
+import { type Caller, type DeliveryDeps, authenticate, executeWebhookCommand } from '../application/index.js';
 import { dottedCatalog, findCatalog } from '../domain/index.js';
 import type { Clock } from '../ports/clock.js';
 import { type Config, parseDatabaseUrl } from './config.js';
+import { packageVersion } from './package-info.js';
 import { TOKENS } from './tokens.js';
 
 export interface Overrides {
@@ -50,8 +57,9 @@ export const buildContainer = (config: Config, overrides: Overrides = {}): Conta
   c.bind(TOKENS.KeyMaterial).toConstantValue(new CryptoKeyMaterial());
 
   const location = parseDatabaseUrl(config.databaseUrl);
+  // With `memory:` the stores are plain in-memory adapters; the queue, which has no such adapter, uses an in-memory SQLite.
+  c.bind(TOKENS.Sqlite).toResolvedValue(() => openSqliteDatabase(location.kind === 'sqlite' ? location.path : ':memory:'));
   if (location.kind === 'sqlite') {
-    c.bind(TOKENS.Sqlite).toResolvedValue(() => openSqliteDatabase(location.path));
     c.bind(TOKENS.EventStore).toResolvedValue((db) => new SqliteEventStore(db), [TOKENS.Sqlite]);
     c.bind(TOKENS.ReadModel).toResolvedValue((db) => new SqliteWebhookReadModel(db), [TOKENS.Sqlite]);
     c.bind(TOKENS.Organizations).toResolvedValue((db) => new SqliteOrganizationStore(db), [TOKENS.Sqlite]);
@@ -62,11 +70,23 @@ export const buildContainer = (config: Config, overrides: Overrides = {}): Conta
     c.bind(TOKENS.Organizations).toConstantValue(new InMemoryOrganizationStore());
     c.bind(TOKENS.Secrets).toConstantValue(new InMemoryWebhookSecrets());
   }
+  c.bind(TOKENS.Queue).toResolvedValue((db) => new SqliteDeliveryQueue(db), [TOKENS.Sqlite]);
+
+  const userAgent = `Hookledger/${packageVersion()}`;
+  const allowPrivate = config.delivery.allowPrivateDestinations;
+  c.bind(TOKENS.Notifiers).toConstantValue([
+    new HttpNotifier({ allowPrivateDestinations: allowPrivate, userAgent }),
+    new SlackNotifier({ allowPrivateDestinations: allowPrivate, userAgent }),
+    new SmtpNotifier(config.delivery.smtpUrl, config.delivery.smtpFrom),
+    new TwilioNotifier(config.delivery.twilio, userAgent),
+  ]);
+  c.bind(TOKENS.Metrics).toResolvedValue((queue, clock) => createDeliveryMetrics(queue, () => clock.now().getTime()), [TOKENS.Queue, TOKENS.Clock]);
   return c;
 };
 
 /** Closes what the container opened. */
 export const closeContainer = async (c: Container): Promise<void> => {
+  for (const n of c.get(TOKENS.Notifiers)) if (n instanceof SmtpNotifier) n.close();
   await c.get(TOKENS.EventStore).close();
   if (c.isBound(TOKENS.Sqlite)) {
     const db = c.get(TOKENS.Sqlite);
@@ -74,16 +94,50 @@ export const closeContainer = async (c: Container): Promise<void> => {
   }
 };
 
+const webhookDeps = (c: Container) => ({ eventStore: c.get(TOKENS.EventStore), clock: c.get(TOKENS.Clock), ids: c.get(TOKENS.Ids) });
+
+/** What the delivery worker needs; pausing goes through the domain, recorded as done by the system. */
+export const buildDeliveryDeps = (c: Container): DeliveryDeps => {
+  const config = c.get(TOKENS.Config);
+  const metrics = c.get(TOKENS.Metrics);
+  const organizations = c.get(TOKENS.Organizations);
+  return {
+    queue: c.get(TOKENS.Queue),
+    notifiers: c.get(TOKENS.Notifiers),
+    secrets: c.get(TOKENS.Secrets),
+    clock: c.get(TOKENS.Clock),
+    schedule: config.delivery.retrySchedule,
+    random: Math.random,
+    autoPause: { afterFailures: config.delivery.autoPauseAfterFailures, afterMs: config.delivery.autoPauseAfterMs },
+    observe: metrics.observe,
+    pause: async (delivery, reason) => {
+      const organization = await organizations.findOrganization(delivery.message.organizationId);
+      const caller: Caller = {
+        organizationId: delivery.message.organizationId,
+        actor: 'system:delivery',
+        catalog: findCatalog(organization?.catalogId ?? dottedCatalog.id) ?? dottedCatalog,
+      };
+      await executeWebhookCommand(webhookDeps(c), caller, delivery.webhookId, { type: 'PauseWebhook', data: { reason, automatic: true } });
+    },
+  };
+};
+
 export const buildApi = (c: Container, version: string) => {
   const eventStore = c.get(TOKENS.EventStore);
   const organizations = c.get(TOKENS.Organizations);
   const keys = c.get(TOKENS.KeyMaterial);
-  const clock = c.get(TOKENS.Clock);
+  const readModel = c.get(TOKENS.ReadModel);
+  const queue = c.get(TOKENS.Queue);
+  const webhooks = webhookDeps(c);
   return createApi({
-    webhooks: { eventStore, clock, ids: c.get(TOKENS.Ids) },
-    readModel: c.get(TOKENS.ReadModel),
+    webhooks,
+    readModel,
     secrets: c.get(TOKENS.Secrets),
     newSecret,
+    lastErrorOf: (webhookId) => queue.lastError(webhookId),
+    publish: { ...webhooks, readModel, queue },
+    queue,
+    metrics: () => c.get(TOKENS.Metrics).render(),
     logger: c.get(TOKENS.Logger),
     version,
     ready: async () => {

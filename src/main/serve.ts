@@ -1,10 +1,11 @@
 import { listen } from '../adapters/http/koa/server.js';
 import type { Config } from './config.js';
-import { buildApi, buildContainer, closeContainer } from './container.js';
+import { buildApi, buildContainer, buildDeliveryDeps, closeContainer } from './container.js';
 import { packageVersion } from './package-info.js';
 import { TOKENS } from './tokens.js';
+import { type RunningWorker, startWorker } from './worker.js';
 
-/** Runs the HTTP API until SIGTERM or SIGINT, then drains in-flight requests and closes the store. */
+/** Runs the HTTP API (and, unless HOOKLEDGER_WORKER=false, the delivery worker) until SIGTERM or SIGINT, then drains and closes the store. */
 export const serve = async (config: Config): Promise<void> => {
   const container = buildContainer(config);
   const logger = container.get(TOKENS.Logger);
@@ -16,6 +17,9 @@ export const serve = async (config: Config): Promise<void> => {
     );
   }
   const running = await listen(app, config.host, config.port);
+  const worker: RunningWorker | undefined = config.delivery.workerInProcess
+    ? startWorker(buildDeliveryDeps(container), logger, { pollMs: config.delivery.pollMs })
+    : undefined;
   logger.info({ url: running.url, database: config.databaseUrl.replace(/\/\/[^@]*@/, '//…@') }, `listening on ${running.url}`);
 
   let stopping = false;
@@ -24,8 +28,24 @@ export const serve = async (config: Config): Promise<void> => {
     stopping = true;
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
     await running.close();
+    await worker?.stop();
     await closeContainer(container);
     logger.info('stopped');
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+};
+
+/** Runs only the delivery worker (`hookledger worker`), e.g. beside API processes started with HOOKLEDGER_WORKER=false. */
+export const work = async (config: Config): Promise<void> => {
+  const container = buildContainer(config);
+  const logger = container.get(TOKENS.Logger);
+  const worker = startWorker(buildDeliveryDeps(container), logger, { pollMs: config.delivery.pollMs });
+  const stop = async (signal: string) => {
+    logger.info({ signal }, 'worker stopping: finishing attempts in flight');
+    await worker.stop();
+    await closeContainer(container);
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));

@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { ServiceIdentifier } from 'inversify';
 import type { Logger } from 'pino';
-import type { Clock, EventStore, IdGenerator, KeyMaterial, OrganizationStore, WebhookReadModel, WebhookSecrets } from '../ports/index.js';
+import type { Clock, DeliveryQueue, EventStore, IdGenerator, KeyMaterial, Notifier, OrganizationStore, WebhookReadModel, WebhookSecrets } from '../ports/index.js';
 import type { Config } from './config.js';
 
 export interface Tokens {
@@ -15,6 +15,14 @@ export interface Tokens {
   readonly ReadModel: ServiceIdentifier<WebhookReadModel>;
   readonly Organizations: ServiceIdentifier<OrganizationStore>;
   readonly Secrets: ServiceIdentifier<WebhookSecrets>;
+  readonly Queue: ServiceIdentifier<DeliveryQueue>;
+  readonly Notifiers: ServiceIdentifier<readonly Notifier[]>;
+  readonly Metrics: ServiceIdentifier<DeliveryMetrics>;
+}
+
+export interface DeliveryMetrics {
+  observe(channel: string, outcome: string, latencyMs: number): void;
+  render(): Promise<{ contentType: string; body: string }>;
 }
 
 const token = (name: string) => Symbol.for(`hookledger.${name}`);
@@ -31,4 +39,7 @@ export const TOKENS: Tokens = {
   ReadModel: token('ReadModel'),
   Organizations: token('Organizations'),
   Secrets: token('Secrets'),
+  Queue: token('Queue'),
+  Notifiers: token('Notifiers'),
+  Metrics: token('Metrics'),
 };

@@ -4,4 +4,6 @@ export interface IdGenerator {
   webhookId(): string;
   /** Unique id of one stored event. */
   eventId(): string;
+  /** `msg_` + 24 alphanumeric characters: the Standard Webhooks `webhook-id`. */
+  messageId(): string;
 }

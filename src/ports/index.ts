@@ -6,3 +6,4 @@ export type * from './webhook-read-model.js';
 export type * from './webhook-secrets.js';
 export type * from './key-material.js';
 export type * from './notifier.js';
+export type * from './delivery-queue.js';

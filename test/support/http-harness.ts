@@ -5,8 +5,10 @@ import { pino } from 'pino';
 import { ManualClock } from '../../src/adapters/clock/manual/manual-clock.js';
 import { listen } from '../../src/adapters/http/koa/server.js';
 import { createApiKey, createOrganization } from '../../src/application/organizations.js';
-import { buildApi, buildContainer, closeContainer } from '../../src/main/container.js';
+import { readConfig } from '../../src/main/config.js';
+import { buildApi, buildContainer, buildDeliveryDeps, closeContainer } from '../../src/main/container.js';
 import { TOKENS } from '../../src/main/tokens.js';
+import { type RunningWorker, startWorker } from '../../src/main/worker.js';
 
 export type StoreKind = 'sqlite-file' | 'memory';
 
@@ -29,14 +31,24 @@ export interface Harness {
 let orgs = 0;
 
 /** The real API on a real port, over a real SQLite file (or the in-memory adapters). */
-export const startHarness = async (kind: StoreKind = 'sqlite-file', logLines?: string[]): Promise<Harness> => {
+export interface HarnessOptions {
+  /** Run the delivery worker with this environment (a short HOOKLEDGER_RETRY_SCHEDULE, private destinations allowed). */
+  readonly worker?: boolean;
+  readonly env?: Record<string, string>;
+  /** Use the system clock (delivery tests) instead of a manual one. */
+  readonly realClock?: boolean;
+}
+
+export const startHarness = async (kind: StoreKind = 'sqlite-file', logLines?: string[], options: HarnessOptions = {}): Promise<Harness> => {
   const dir = mkdtempSync(join(tmpdir(), 'hookledger-http-'));
   const databaseUrl = kind === 'memory' ? 'memory:' : `sqlite:${join(dir, 'hookledger.db')}`;
   const clock = new ManualClock('2026-11-22T10:00:00.000Z');
   const logger = pino({ level: 'info' }, { write: (line: string) => void logLines?.push(line) });
-  const container = buildContainer({ databaseUrl, host: '127.0.0.1', port: 0 }, { clock, logger });
+  const config = { ...readConfig({ HOOKLEDGER_ALLOW_PRIVATE_DESTINATIONS: 'true', HOOKLEDGER_RETRY_SCHEDULE: '0,50ms,100ms', ...options.env }), databaseUrl, port: 0 };
+  const container = buildContainer(config, { clock: options.realClock ? undefined : clock, logger });
   const { app } = buildApi(container, 'test');
   const running = await listen(app, '127.0.0.1', 0);
+  const worker: RunningWorker | undefined = options.worker ? startWorker(buildDeliveryDeps(container), logger, { pollMs: 20 }) : undefined;
   const deps = () => ({ organizations: container.get(TOKENS.Organizations), keys: container.get(TOKENS.KeyMaterial), clock });
 
   return {
@@ -81,6 +93,7 @@ export const startHarness = async (kind: StoreKind = 'sqlite-file', logLines?: s
     },
     close: async () => {
       await running.close(1000);
+      await worker?.stop();
       await closeContainer(container);
       rmSync(dir, { recursive: true, force: true });
     },

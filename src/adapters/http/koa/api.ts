@@ -2,12 +2,14 @@ import type Koa from 'koa';
 import type { Logger } from 'pino';
 import type { Caller } from '../../../application/index.js';
 import { createHttpApp } from './app.js';
+import { type DeliveryRouteDeps, deliveryRoutes, metricsRoute } from './delivery-routes.js';
 import { docsRoutes } from './docs-routes.js';
 import { type MetaRouteDeps, metaRoutes, openApiDocument } from './meta-routes.js';
 import type { Route } from './route.js';
 import { type WebhookRouteDeps, webhookRoutes } from './webhook-routes.js';
 
-export interface ApiDeps extends WebhookRouteDeps, MetaRouteDeps {
+export interface ApiDeps extends WebhookRouteDeps, MetaRouteDeps, DeliveryRouteDeps {
+  readonly metrics: () => Promise<{ contentType: string; body: string }>;
   readonly authenticate: (authorization: string | undefined, requestId: string) => Promise<Caller | undefined>;
   readonly logger: Logger;
   readonly version: string;
@@ -19,6 +21,6 @@ export const createApi = (deps: ApiDeps): { app: Koa; routes: readonly Route[] }
   const routes: Route[] = [];
   let document: unknown;
   const openApi = () => (document ??= openApiDocument(routes, { title: 'Hookledger API', version: deps.version }));
-  routes.push(...webhookRoutes(deps), ...metaRoutes(deps), ...docsRoutes(openApi));
+  routes.push(...webhookRoutes(deps), ...deliveryRoutes(deps), ...metaRoutes(deps), metricsRoute(deps.metrics), ...docsRoutes(openApi));
   return { app: createHttpApp({ routes, authenticate: deps.authenticate, logger: deps.logger, bodyLimit: deps.bodyLimit }), routes };
 };

@@ -2,7 +2,14 @@ import type { ExistingWebhook } from '../../../domain/index.js';
 import type { StoredEvent } from '../../../ports/event-store.js';
 
 /** The webhook resource of the contract. `internal_id` (organization_id) never leaves the service. */
-export const presentWebhook = (webhook: ExistingWebhook, version: number) => ({
+export interface LastError {
+  readonly message: string;
+  readonly channel: string;
+  readonly statusCode: number | null;
+  readonly at: string;
+}
+
+export const presentWebhook = (webhook: ExistingWebhook, version: number, lastError?: LastError) => ({
   webhook_id: webhook.webhook_id,
   webhook_name: webhook.webhook_name,
   event_types: webhook.event_types,
@@ -10,7 +17,7 @@ export const presentWebhook = (webhook: ExistingWebhook, version: number) => ({
   is_active: webhook.status === 'active',
   created_at: webhook.created_at,
   updated_at: webhook.updated_at,
-  last_error: null,
+  last_error: lastError ? { message: lastError.message, channel: lastError.channel, status_code: lastError.statusCode, at: lastError.at } : null,
   version,
 });
 

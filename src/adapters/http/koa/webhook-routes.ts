@@ -12,7 +12,7 @@ import { listWebhooks } from '../../../application/project-webhooks.js';
 import type { WebhookReadModel } from '../../../ports/webhook-read-model.js';
 import type { WebhookSecrets } from '../../../ports/webhook-secrets.js';
 import { HttpError, fromApplicationError } from './errors.js';
-import { parseIfMatch, presentHistoryEvent, presentWebhook } from './present.js';
+import { type LastError, parseIfMatch, presentHistoryEvent, presentWebhook } from './present.js';
 import { type Route, type RouteResult, route } from './route.js';
 import {
   CreateWebhookBody,
@@ -34,6 +34,8 @@ export interface WebhookRouteDeps {
   readonly secrets: WebhookSecrets;
   /** `whsec_` + base64 of random bytes. */
   readonly newSecret: () => string;
+  /** The latest failed delivery attempt, for `last_error`. */
+  readonly lastErrorOf: (webhookId: string) => Promise<LastError | undefined>;
 }
 
 const BASE = '/v1/organizations/webhooks';
@@ -54,9 +56,9 @@ const IF_MATCH = [{ name: 'If-Match', description: 'the version you last saw: "7
 
 const etag = (version: number) => ({ ETag: `"${version}"` });
 
-const viewResult = (status: number, view: WebhookView): RouteResult => ({
+const viewResult = async (deps: WebhookRouteDeps, status: number, view: WebhookView): Promise<RouteResult> => ({
   status,
-  body: presentWebhook(view.webhook, view.version),
+  body: presentWebhook(view.webhook, view.version, await deps.lastErrorOf(view.webhook.webhook_id)),
   headers: etag(view.version),
 });
 
@@ -95,6 +97,7 @@ export const webhookRoutes = (deps: WebhookRouteDeps): Route[] => {
       responses: { 200: { description: 'the webhook after the update', schema: WebhookResource }, ...errors(400, 401, 404, 409, 412, 413, 415, 422) },
       handle: async ({ params, body: data, caller, ctx }) =>
         viewResult(
+          deps,
           200,
           orFail(
             await executeWebhookCommand(deps.webhooks, caller, params.webhook_id!, { type: 'UpdateWebhook', data }, {
@@ -158,7 +161,7 @@ export const webhookRoutes = (deps: WebhookRouteDeps): Route[] => {
         return {
           status: 200,
           body: {
-            results: page.rows.map((row) => presentWebhook(row.webhook, row.version)),
+            results: await Promise.all(page.rows.map(async (row) => presentWebhook(row.webhook, row.version, await deps.lastErrorOf(row.webhook.webhook_id)))),
             pagination: {
               limit,
               offset: query.cursor === undefined ? (query.offset ?? 0) : null,
@@ -182,7 +185,8 @@ export const webhookRoutes = (deps: WebhookRouteDeps): Route[] => {
       handle: async ({ params, query, caller }) => {
         const found = await loadWebhook(deps.webhooks, caller.organizationId, params.webhook_id!, query.as_of ? new Date(query.as_of) : undefined);
         if (!found || found.webhook.status === 'deleted') throw fromApplicationError({ type: 'WebhookNotFound', message: `webhook ${params.webhook_id} not found` });
-        return { status: 200, body: presentWebhook(found.webhook, found.version), headers: etag(found.version) };
+        // as_of shows the configuration then; last_error is always the latest known.
+        return { status: 200, body: presentWebhook(found.webhook, found.version, await deps.lastErrorOf(found.webhook.webhook_id)), headers: etag(found.version) };
       },
     }),
     updateRoute('put', 'replaceWebhook', 'Replace a webhook’s settings (is_active omitted = true)', CreateWebhookBody),

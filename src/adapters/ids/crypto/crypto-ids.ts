@@ -18,4 +18,8 @@ export class CryptoIds implements IdGenerator {
   eventId(): string {
     return randomUUID();
   }
+
+  messageId(): string {
+    return `msg_${randomAlphanumeric(24)}`;
+  }
 }

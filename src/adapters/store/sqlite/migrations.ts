@@ -77,6 +77,56 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    name: 'delivery queue',
+    sql: `
+      CREATE TABLE messages (
+        message_id      TEXT PRIMARY KEY,
+        organization_id TEXT NOT NULL,
+        event_type      TEXT NOT NULL,
+        data            TEXT NOT NULL,
+        accepted_at     TEXT NOT NULL
+      );
+      CREATE TABLE idempotency_keys (
+        organization_id TEXT NOT NULL,
+        key             TEXT NOT NULL,
+        message_id      TEXT NOT NULL,
+        expires_at      TEXT NOT NULL,
+        PRIMARY KEY (organization_id, key)
+      );
+      CREATE TABLE deliveries (
+        delivery_id     INTEGER PRIMARY KEY AUTOINCREMENT,
+        message_id      TEXT NOT NULL REFERENCES messages (message_id),
+        organization_id TEXT NOT NULL,
+        webhook_id      TEXT NOT NULL,
+        webhook_name    TEXT NOT NULL,
+        channel_index   INTEGER NOT NULL,
+        channel         TEXT NOT NULL,
+        status          TEXT NOT NULL,
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER,
+        lease_until     INTEGER,
+        leased_by       TEXT,
+        UNIQUE (message_id, webhook_id, channel_index)
+      );
+      CREATE INDEX deliveries_due ON deliveries (status, next_attempt_at);
+      CREATE INDEX deliveries_lease ON deliveries (status, lease_until);
+      CREATE INDEX deliveries_webhook ON deliveries (webhook_id, status);
+      CREATE TABLE delivery_attempts (
+        attempt_id    INTEGER PRIMARY KEY AUTOINCREMENT,
+        delivery_id   INTEGER NOT NULL REFERENCES deliveries (delivery_id),
+        attempt       INTEGER NOT NULL,
+        at            TEXT NOT NULL,
+        succeeded     INTEGER NOT NULL,
+        status_code   INTEGER,
+        latency_ms    REAL NOT NULL,
+        response_body TEXT,
+        error         TEXT
+      );
+      CREATE INDEX delivery_attempts_delivery ON delivery_attempts (delivery_id, attempt);
+    `,
+  },
 ];
 
 /**

@@ -1,0 +1,195 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { Channel } from '../../../domain/index.js';
+import type {
+  AcceptedMessage,
+  AttemptFilter,
+  AttemptRecord,
+  ClaimedDelivery,
+  DeliveryAttemptView,
+  DeliveryQueue,
+  DeliveryTarget,
+  NextStep,
+} from '../../../ports/delivery-queue.js';
+
+interface ClaimRow {
+  delivery_id: number;
+  message_id: string;
+  organization_id: string;
+  webhook_id: string;
+  webhook_name: string;
+  channel_index: number;
+  channel: string;
+  attempts: number;
+  event_type: string;
+  data: string;
+  accepted_at: string;
+}
+
+export class SqliteDeliveryQueue implements DeliveryQueue {
+  private readonly findKey: Statement<[string, string], { message_id: string; expires_at: string }>;
+  private readonly saveKey: Statement;
+  private readonly insertMessage: Statement;
+  private readonly insertDelivery: Statement;
+  private readonly due: Statement<[{ now: number; limit: number }], ClaimRow>;
+  private readonly lease: Statement;
+  private readonly insertAttempt: Statement;
+  private readonly finish: Statement;
+
+  constructor(private readonly db: Database) {
+    this.findKey = db.prepare('SELECT message_id, expires_at FROM idempotency_keys WHERE organization_id = ? AND key = ?');
+    this.saveKey = db.prepare(
+      `INSERT INTO idempotency_keys (organization_id, key, message_id, expires_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (organization_id, key) DO UPDATE SET message_id = excluded.message_id, expires_at = excluded.expires_at`,
+    );
+    this.insertMessage = db.prepare('INSERT INTO messages (message_id, organization_id, event_type, data, accepted_at) VALUES (?, ?, ?, ?, ?)');
+    this.insertDelivery = db.prepare(
+      `INSERT INTO deliveries (message_id, organization_id, webhook_id, webhook_name, channel_index, channel, status, next_attempt_at)
+       VALUES (?, ?, ?, ?, ?, ?, 'scheduled', ?)`,
+    );
+    // Due jobs, and leased ones whose worker died (lease expired), oldest due first.
+    this.due = db.prepare(
+      `SELECT d.delivery_id, d.message_id, d.organization_id, d.webhook_id, d.webhook_name, d.channel_index, d.channel, d.attempts,
+              m.event_type, m.data, m.accepted_at
+       FROM deliveries d JOIN messages m ON m.message_id = d.message_id
+       WHERE (d.status = 'scheduled' AND d.next_attempt_at <= @now) OR (d.status = 'leased' AND d.lease_until <= @now)
+       ORDER BY coalesce(d.next_attempt_at, d.lease_until) LIMIT @limit`,
+    );
+    this.lease = db.prepare("UPDATE deliveries SET status = 'leased', lease_until = ?, leased_by = ? WHERE delivery_id = ?");
+    this.insertAttempt = db.prepare(
+      `INSERT INTO delivery_attempts (delivery_id, attempt, at, succeeded, status_code, latency_ms, response_body, error)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.finish = db.prepare(
+      `UPDATE deliveries SET status = ?, attempts = attempts + 1, next_attempt_at = ?, lease_until = NULL, leased_by = NULL
+       WHERE delivery_id = ? AND status = 'leased' AND leased_by = ?`,
+    );
+  }
+
+  async enqueue(message: AcceptedMessage, targets: readonly DeliveryTarget[], idempotency?: { key: string; expiresAt: string }) {
+    const data = JSON.stringify(message.data ?? null);
+    const now = Date.parse(message.acceptedAt);
+    return this.db
+      .transaction(() => {
+        if (idempotency) {
+          const known = this.findKey.get(message.organizationId, idempotency.key);
+          if (known && Date.parse(known.expires_at) > now) return { messageId: known.message_id, duplicate: true };
+          this.saveKey.run(message.organizationId, idempotency.key, message.messageId, idempotency.expiresAt);
+        }
+        this.insertMessage.run(message.messageId, message.organizationId, message.eventType, data, message.acceptedAt);
+        for (const t of targets) {
+          this.insertDelivery.run(message.messageId, message.organizationId, t.webhookId, t.webhookName, t.channelIndex, JSON.stringify(t.channel), now);
+        }
+        return { messageId: message.messageId, duplicate: false };
+      })
+      .immediate();
+  }
+
+  async claim(options: { workerId: string; now: number; leaseMs: number; limit: number }): Promise<readonly ClaimedDelivery[]> {
+    return this.db
+      .transaction(() => {
+        const rows = this.due.all({ now: options.now, limit: options.limit });
+        for (const r of rows) this.lease.run(options.now + options.leaseMs, options.workerId, r.delivery_id);
+        return rows.map((r) => ({
+          deliveryId: r.delivery_id,
+          webhookId: r.webhook_id,
+          webhookName: r.webhook_name,
+          channelIndex: r.channel_index,
+          channel: JSON.parse(r.channel) as Channel,
+          attempts: r.attempts,
+          message: { messageId: r.message_id, organizationId: r.organization_id, eventType: r.event_type, data: JSON.parse(r.data) as unknown, acceptedAt: r.accepted_at },
+        }));
+      })
+      .immediate();
+  }
+
+  async record(deliveryId: number, workerId: string, attempt: AttemptRecord, next: NextStep): Promise<boolean> {
+    return this.db
+      .transaction(() => {
+        const nextAt = next.status === 'scheduled' ? next.at : null;
+        const updated = this.finish.run(next.status, nextAt, deliveryId, workerId).changes === 1;
+        if (!updated) return false; // lease lost: the other worker's attempt counts
+        const n = (this.db.prepare('SELECT attempts FROM deliveries WHERE delivery_id = ?').pluck().get(deliveryId) as number) ?? 0;
+        this.insertAttempt.run(deliveryId, n, attempt.at, attempt.succeeded ? 1 : 0, attempt.statusCode, attempt.latencyMs, attempt.responseBody ?? null, attempt.error ?? null);
+        return true;
+      })
+      .immediate();
+  }
+
+  async attempts(f: AttemptFilter): Promise<readonly DeliveryAttemptView[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT a.*, d.message_id, d.webhook_id, d.channel, d.status AS delivery_status, m.event_type
+         FROM delivery_attempts a JOIN deliveries d ON d.delivery_id = a.delivery_id JOIN messages m ON m.message_id = d.message_id
+         WHERE d.organization_id = @org AND d.webhook_id = @webhook
+           AND (@status IS NULL OR a.succeeded = @status)
+           AND (@channel IS NULL OR json_extract(d.channel, '$.channel') = @channel)
+           AND (@eventType IS NULL OR m.event_type = @eventType)
+           AND (@since IS NULL OR a.at >= @since) AND (@until IS NULL OR a.at <= @until)
+         ORDER BY a.attempt_id DESC LIMIT @limit`,
+      )
+      .all({
+        org: f.organizationId,
+        webhook: f.webhookId,
+        status: f.status === undefined ? null : f.status === 'succeeded' ? 1 : 0,
+        channel: f.channel ?? null,
+        eventType: f.eventType ?? null,
+        since: f.since ?? null,
+        until: f.until ?? null,
+        limit: f.limit,
+      }) as (Record<string, unknown> & { channel: string })[];
+    return rows.map((r) => ({
+      messageId: r.message_id as string,
+      eventType: r.event_type as string,
+      webhookId: r.webhook_id as string,
+      channel: (JSON.parse(r.channel) as Channel).channel,
+      attempt: r.attempt as number,
+      at: r.at as string,
+      succeeded: r.succeeded === 1,
+      statusCode: (r.status_code as number | null) ?? null,
+      latencyMs: r.latency_ms as number,
+      responseBody: (r.response_body as string | null) ?? undefined,
+      error: (r.error as string | null) ?? undefined,
+      deliveryStatus: r.delivery_status as string,
+    }));
+  }
+
+  async reschedule(f: { organizationId: string; webhookId: string; messageId?: string; since?: string; until?: string; now: number }): Promise<number> {
+    const sql = f.messageId
+      ? `UPDATE deliveries SET status = 'scheduled', next_attempt_at = @now
+         WHERE organization_id = @org AND webhook_id = @webhook AND message_id = @message AND status != 'leased'`
+      : `UPDATE deliveries SET status = 'scheduled', next_attempt_at = @now
+         WHERE organization_id = @org AND webhook_id = @webhook AND status = 'failed'
+           AND message_id IN (SELECT message_id FROM messages WHERE accepted_at >= @since AND (@until IS NULL OR accepted_at <= @until))`;
+    return this.db.prepare(sql).run({ now: f.now, org: f.organizationId, webhook: f.webhookId, message: f.messageId ?? null, since: f.since ?? '', until: f.until ?? null }).changes;
+  }
+
+  async lastError(webhookId: string) {
+    const row = this.db
+      .prepare(
+        `SELECT a.error, a.status_code, a.at, json_extract(d.channel, '$.channel') AS channel
+         FROM delivery_attempts a JOIN deliveries d ON d.delivery_id = a.delivery_id
+         WHERE d.webhook_id = ? AND a.succeeded = 0 ORDER BY a.attempt_id DESC LIMIT 1`,
+      )
+      .get(webhookId) as { error: string | null; status_code: number | null; at: string; channel: string } | undefined;
+    return row ? { message: row.error ?? 'failed', channel: row.channel, statusCode: row.status_code, at: row.at } : undefined;
+  }
+
+  async failureStreak(webhookId: string) {
+    const row = this.db
+      .prepare(
+        `SELECT count(*) AS n, min(a.at) AS since FROM delivery_attempts a JOIN deliveries d ON d.delivery_id = a.delivery_id
+         WHERE d.webhook_id = @w AND a.succeeded = 0 AND a.attempt_id > coalesce((
+           SELECT max(a2.attempt_id) FROM delivery_attempts a2 JOIN deliveries d2 ON d2.delivery_id = a2.delivery_id
+           WHERE d2.webhook_id = @w AND a2.succeeded = 1), 0)`,
+      )
+      .get({ w: webhookId }) as { n: number; since: string | null };
+    return { count: row.n, since: row.since ?? undefined };
+  }
+
+  async depth(now: number): Promise<{ pending: number; oldestDueMs: number }> {
+    const row = this.db
+      .prepare("SELECT count(*) AS n, min(next_attempt_at) AS oldest FROM deliveries WHERE status IN ('scheduled', 'leased')")
+      .get() as { n: number; oldest: number | null };
+    return { pending: row.n, oldestDueMs: row.oldest === null ? 0 : Math.max(0, now - row.oldest) };
+  }
+}

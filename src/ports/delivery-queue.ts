@@ -1,0 +1,83 @@
+import type { Channel } from '../domain/index.js';
+
+export interface AcceptedMessage {
+  readonly messageId: string;
+  readonly organizationId: string;
+  readonly eventType: string;
+  readonly data: unknown;
+  /** ISO-8601 time it was accepted. */
+  readonly acceptedAt: string;
+}
+
+/** One (message, webhook, channel) to deliver; the channel's settings are captured when the event is accepted. */
+export interface DeliveryTarget {
+  readonly webhookId: string;
+  readonly webhookName: string;
+  readonly channelIndex: number;
+  readonly channel: Channel;
+}
+
+export interface ClaimedDelivery extends DeliveryTarget {
+  readonly deliveryId: number;
+  readonly message: AcceptedMessage;
+  /** Attempts made before this one. */
+  readonly attempts: number;
+}
+
+export interface AttemptRecord {
+  readonly at: string;
+  readonly succeeded: boolean;
+  readonly statusCode: number | null;
+  readonly latencyMs: number;
+  readonly responseBody?: string | undefined;
+  readonly error?: string | undefined;
+}
+
+export type NextStep = { readonly status: 'succeeded' } | { readonly status: 'scheduled'; readonly at: number } | { readonly status: 'failed' };
+
+export interface DeliveryAttemptView extends AttemptRecord {
+  readonly messageId: string;
+  readonly eventType: string;
+  readonly webhookId: string;
+  readonly channel: string;
+  readonly attempt: number;
+  /** The delivery's state after this attempt. */
+  readonly deliveryStatus: string;
+}
+
+export interface AttemptFilter {
+  readonly organizationId: string;
+  readonly webhookId: string;
+  readonly status?: 'succeeded' | 'failed' | undefined;
+  readonly channel?: string | undefined;
+  readonly eventType?: string | undefined;
+  readonly since?: string | undefined;
+  readonly until?: string | undefined;
+  readonly limit: number;
+}
+
+/**
+ * Durable, leased delivery jobs. The message and all its jobs are written in
+ * one transaction; a claimed job is leased and comes back when the lease
+ * expires; each attempt is recorded with the job's next state atomically.
+ */
+export interface DeliveryQueue {
+  /** Stores the message and its jobs; a known idempotency key returns the first message instead. */
+  enqueue(
+    message: AcceptedMessage,
+    targets: readonly DeliveryTarget[],
+    idempotency?: { readonly key: string; readonly expiresAt: string },
+  ): Promise<{ messageId: string; duplicate: boolean }>;
+  claim(options: { workerId: string; now: number; leaseMs: number; limit: number }): Promise<readonly ClaimedDelivery[]>;
+  /** False when this worker's lease was lost (another worker owns the job now): nothing is written. */
+  record(deliveryId: number, workerId: string, attempt: AttemptRecord, next: NextStep): Promise<boolean>;
+  attempts(filter: AttemptFilter): Promise<readonly DeliveryAttemptView[]>;
+  /** Schedules deliveries of a webhook again now: one message, or every failed one accepted in a window. */
+  reschedule(filter: { organizationId: string; webhookId: string; messageId?: string; since?: string; until?: string; now: number }): Promise<number>;
+  /** The latest failed attempt of any delivery of the webhook (the resource's `last_error`). */
+  lastError(webhookId: string): Promise<{ message: string; channel: string; statusCode: number | null; at: string } | undefined>;
+  /** Failed attempts since the webhook's last successful one, and when the first of them happened (auto-pause). */
+  failureStreak(webhookId: string): Promise<{ count: number; since: string | undefined }>;
+  /** Scheduled jobs and the age of the oldest due one (metrics). */
+  depth(now: number): Promise<{ pending: number; oldestDueMs: number }>;
+}
