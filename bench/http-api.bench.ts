@@ -1,4 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { spawnService } from '../test/support/spawn-service.js';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -10,21 +11,12 @@ const DURATION_S = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = 3;
 const CONNECTIONS = 20;
 
-const startProcess = (args: string[], env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> =>
+/** The baseline server, started like the service: it also prints a JSON `listening` line. */
+const startBare = (bodiesFile: string): Promise<{ child: ChildProcess; url: string }> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-    let buffered = '';
-    const onData = (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const match = /"msg":"listening[^"]*"[^\n]*"url":"([^"]+)"|"url":"([^"]+)"[^\n]*"msg":"listening/.exec(buffered);
-      if (!match) return;
-      // From here on only drain the access log: buffering it would slow this process, which also runs the load.
-      child.stdout!.off('data', onData);
-      child.stdout!.resume();
-      resolve({ child, url: (match[1] ?? match[2])! });
-    };
-    child.stdout!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`server exited with ${code} before listening`)));
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/bare-server.ts', bodiesFile], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    child.stdout!.once('data', (chunk: Buffer) => resolve({ child, url: (JSON.parse(chunk.toString().split('\n')[0]!) as { url: string }).url }));
+    child.once('exit', (code) => reject(new Error(`bare server exited with ${code}`)));
   });
 
 const stop = (child: ChildProcess) =>
@@ -58,7 +50,7 @@ export const httpApi = async (): Promise<Comparison[]> => {
   cli('orgs', 'create', 'bench');
   const key = cli('keys', 'create', '--org', 'bench').split('\n').find((l) => l.startsWith('sk_'))!.trim();
 
-  const api = await startProcess(['dist/src/main/cli.js', 'start'], { ...env, LOG_LEVEL: 'info' });
+  const api = await spawnService('dist', ['start'], { ...process.env, ...env, LOG_LEVEL: 'info' });
   const auth = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
   let firstId = '';
   for (let i = 0; i < 100; i++) {
@@ -76,7 +68,7 @@ export const httpApi = async (): Promise<Comparison[]> => {
   const listBody = await (await fetch(`${api.url}${listPath}`, { method: 'POST', headers: auth })).text();
   const bodiesFile = join(tmp, 'bare-bodies.json');
   writeFileSync(bodiesFile, JSON.stringify({ [`GET ${getPath}`]: getBody, [`POST ${listPath}`]: listBody }));
-  const bare = await startProcess(['--import', 'tsx', 'bench/bare-server.ts', bodiesFile], {});
+  const bare = await startBare(bodiesFile);
 
   try {
     // Interleaved rounds and medians: this VM's speed drifts between runs, and drift must not pick a winner.

@@ -37,6 +37,10 @@ export const table = (rows: readonly Comparison[]): string =>
     '|---|---:|---:|---:|',
     ...rows.map((c) => {
       const r = ratio(c);
+      if (!Number.isFinite(r) || r === 0) {
+        // A 0 ms baseline (below the tool's resolution) leaves no meaningful ratio.
+        return `| ${c.name} | ${fmt(c.ours)} ${c.unit} | ${fmt(c.baseline)} ${c.unit} (${c.baselineName}) | n/a |`;
+      }
       const aim = c.aim === undefined ? '' : r >= c.aim ? ` (aim ≥ ${c.aim}: met)` : ` (aim ≥ ${c.aim}: **missed**)`;
       return `| ${c.name} | ${fmt(c.ours)} ${c.unit} | ${fmt(c.baseline)} ${c.unit} (${c.baselineName}) | ${r.toFixed(2)}${aim} |`;
     }),

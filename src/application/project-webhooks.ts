@@ -11,7 +11,9 @@ export interface ProjectionDeps {
 /**
  * Brings the webhook list up to the end of the event log: reads pages after
  * the checkpoint, folds each event into its row, and writes rows and the new
- * checkpoint together (ADR 0005).
+ * checkpoint together (ADR 0005). Safe to run from several processes at once:
+ * the read model ignores a batch that is not ahead of its checkpoint, and an
+ * event whose revision a row already holds is never folded twice.
  */
 export const catchUpWebhookList = async (
   deps: ProjectionDeps,
@@ -26,6 +28,9 @@ export const catchUpWebhookList = async (
     for (const stored of page) {
       const webhookId = webhookIdOfStream(stored.streamId)!;
       const current = changed.get(webhookId) ?? fromRow(await deps.readModel.get(webhookId));
+      // Already folded into the row (another process applied a batch since we read the checkpoint):
+      // evolving it again would double-apply, so skip it.
+      if (current !== undefined && stored.revision <= current.version) continue;
       const state = evolve(current?.state ?? initialState(), readWebhookEvent(stored));
       // A webhook's place in the list is the position of its first event.
       changed.set(webhookId, { state, version: stored.revision, sequence: current?.sequence ?? stored.position });

@@ -20,6 +20,8 @@ export interface DeliveryConfig {
   /** Run the delivery worker inside `hookledger start`. */
   readonly workerInProcess: boolean;
   readonly pollMs: number;
+  /** How long a claimed delivery stays with its worker; longer than any channel timeout (30 s) in production. */
+  readonly leaseMs: number;
 }
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -56,6 +58,7 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
       autoPauseAfterMs: positive('HOOKLEDGER_AUTO_PAUSE_DAYS', env.HOOKLEDGER_AUTO_PAUSE_DAYS, 5) * DAY_MS,
       workerInProcess: bool(env.HOOKLEDGER_WORKER, true),
       pollMs: positive('HOOKLEDGER_WORKER_POLL_MS', env.HOOKLEDGER_WORKER_POLL_MS, 200),
+      leaseMs: positive('HOOKLEDGER_LEASE_MS', env.HOOKLEDGER_LEASE_MS, 60_000),
     },
   };
 };

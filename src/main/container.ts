@@ -134,7 +134,7 @@ export const buildApi = (c: Container, version: string) => {
     readModel,
     secrets: c.get(TOKENS.Secrets),
     newSecret,
-    lastErrorOf: (webhookId) => queue.lastError(webhookId),
+    lastErrorsOf: (webhookIds) => queue.lastErrors(webhookIds),
     publish: { ...webhooks, readModel, queue },
     queue,
     metrics: () => c.get(TOKENS.Metrics).render(),

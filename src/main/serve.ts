@@ -16,9 +16,12 @@ export const serve = async (config: Config): Promise<void> => {
       'no organization yet: create one and an API key (in another terminal, also while this runs)',
     );
   }
+  if (config.delivery.leaseMs <= 30_000) {
+    logger.warn({ leaseMs: config.delivery.leaseMs }, 'HOOKLEDGER_LEASE_MS is not longer than the longest channel timeout (30 s): a slow attempt may be sent twice');
+  }
   const running = await listen(app, config.host, config.port);
   const worker: RunningWorker | undefined = config.delivery.workerInProcess
-    ? startWorker(buildDeliveryDeps(container), logger, { pollMs: config.delivery.pollMs })
+    ? startWorker(buildDeliveryDeps(container), logger, { pollMs: config.delivery.pollMs, leaseMs: config.delivery.leaseMs })
     : undefined;
   logger.info({ url: running.url, database: config.databaseUrl.replace(/\/\/[^@]*@/, '//…@') }, `listening on ${running.url}`);
 
@@ -41,7 +44,7 @@ export const serve = async (config: Config): Promise<void> => {
 export const work = async (config: Config): Promise<void> => {
   const container = buildContainer(config);
   const logger = container.get(TOKENS.Logger);
-  const worker = startWorker(buildDeliveryDeps(container), logger, { pollMs: config.delivery.pollMs });
+  const worker = startWorker(buildDeliveryDeps(container), logger, { pollMs: config.delivery.pollMs, leaseMs: config.delivery.leaseMs });
   const stop = async (signal: string) => {
     logger.info({ signal }, 'worker stopping: finishing attempts in flight');
     await worker.stop();

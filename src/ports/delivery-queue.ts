@@ -33,6 +33,13 @@ export interface AttemptRecord {
   readonly error?: string | undefined;
 }
 
+export interface LastDeliveryError {
+  readonly message: string;
+  readonly channel: string;
+  readonly statusCode: number | null;
+  readonly at: string;
+}
+
 export type NextStep = { readonly status: 'succeeded' } | { readonly status: 'scheduled'; readonly at: number } | { readonly status: 'failed' };
 
 export interface DeliveryAttemptView extends AttemptRecord {
@@ -74,8 +81,8 @@ export interface DeliveryQueue {
   attempts(filter: AttemptFilter): Promise<readonly DeliveryAttemptView[]>;
   /** Schedules deliveries of a webhook again now: one message, or every failed one accepted in a window. */
   reschedule(filter: { organizationId: string; webhookId: string; messageId?: string; since?: string; until?: string; now: number }): Promise<number>;
-  /** The latest failed attempt of any delivery of the webhook (the resource's `last_error`). */
-  lastError(webhookId: string): Promise<{ message: string; channel: string; statusCode: number | null; at: string } | undefined>;
+  /** For each webhook, the latest failed attempt of any of its deliveries (the resource's `last_error`); one query for a page. */
+  lastErrors(webhookIds: readonly string[]): Promise<ReadonlyMap<string, LastDeliveryError>>;
   /** Failed attempts since the webhook's last successful one, and when the first of them happened (auto-pause). */
   failureStreak(webhookId: string): Promise<{ count: number; since: string | undefined }>;
   /** Scheduled jobs and the age of the oldest due one (metrics). */

@@ -1,5 +1,5 @@
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { AttemptResult, Disposition } from '../../ports/notifier.js';
 import { DestinationRefused, guardedLookup, refuseLiteralPrivate } from './destination-guard.js';
 
@@ -20,6 +20,16 @@ export interface OutboundResponse {
   readonly body: string;
 }
 
+/**
+ * Keep-alive pools, one per SSRF setting: a pool reuses sockets by host and
+ * port, so a guarded request must never pick up a socket opened unguarded.
+ * A reused socket still points at the address checked when it was opened.
+ */
+const agents = {
+  guarded: { http: new HttpAgent({ keepAlive: true, maxSockets: 64 }), https: new HttpsAgent({ keepAlive: true, maxSockets: 64 }) },
+  open: { http: new HttpAgent({ keepAlive: true, maxSockets: 64 }), https: new HttpsAgent({ keepAlive: true, maxSockets: 64 }) },
+};
+
 /** POSTs once. Redirects are not followed; the response body is read up to 4 KiB. Throws on network failure. */
 export const post = (req: OutboundRequest): Promise<OutboundResponse> =>
   new Promise((resolve, reject) => {
@@ -34,7 +44,7 @@ export const post = (req: OutboundRequest): Promise<OutboundResponse> =>
         headers: { ...req.headers, 'content-length': Buffer.byteLength(req.body) },
         lookup: guardedLookup(req.allowPrivate) as never,
         signal,
-        agent: false,
+        agent: agents[req.allowPrivate ? 'open' : 'guarded'][url.protocol === 'https:' ? 'https' : 'http'],
       },
       (res) => {
         const chunks: Buffer[] = [];

@@ -34,8 +34,8 @@ export interface WebhookRouteDeps {
   readonly secrets: WebhookSecrets;
   /** `whsec_` + base64 of random bytes. */
   readonly newSecret: () => string;
-  /** The latest failed delivery attempt, for `last_error`. */
-  readonly lastErrorOf: (webhookId: string) => Promise<LastError | undefined>;
+  /** The latest failed delivery attempt of each webhook, for `last_error`. */
+  readonly lastErrorsOf: (webhookIds: readonly string[]) => Promise<ReadonlyMap<string, LastError>>;
 }
 
 const BASE = '/v1/organizations/webhooks';
@@ -58,7 +58,7 @@ const etag = (version: number) => ({ ETag: `"${version}"` });
 
 const viewResult = async (deps: WebhookRouteDeps, status: number, view: WebhookView): Promise<RouteResult> => ({
   status,
-  body: presentWebhook(view.webhook, view.version, await deps.lastErrorOf(view.webhook.webhook_id)),
+  body: presentWebhook(view.webhook, view.version, (await deps.lastErrorsOf([view.webhook.webhook_id])).get(view.webhook.webhook_id)),
   headers: etag(view.version),
 });
 
@@ -156,12 +156,13 @@ export const webhookRoutes = (deps: WebhookRouteDeps): Route[] => {
           },
         );
         const last = page.rows.at(-1);
+      const lastErrors = await deps.lastErrorsOf(page.rows.map((row) => row.webhook.webhook_id));
         const seen = query.cursor === undefined ? (query.offset ?? 0) + page.rows.length : undefined;
         const hasMore = page.rows.length === limit && (seen === undefined || seen < page.total);
         return {
           status: 200,
           body: {
-            results: await Promise.all(page.rows.map(async (row) => presentWebhook(row.webhook, row.version, await deps.lastErrorOf(row.webhook.webhook_id)))),
+            results: page.rows.map((row) => presentWebhook(row.webhook, row.version, lastErrors.get(row.webhook.webhook_id))),
             pagination: {
               limit,
               offset: query.cursor === undefined ? (query.offset ?? 0) : null,
@@ -186,7 +187,7 @@ export const webhookRoutes = (deps: WebhookRouteDeps): Route[] => {
         const found = await loadWebhook(deps.webhooks, caller.organizationId, params.webhook_id!, query.as_of ? new Date(query.as_of) : undefined);
         if (!found || found.webhook.status === 'deleted') throw fromApplicationError({ type: 'WebhookNotFound', message: `webhook ${params.webhook_id} not found` });
         // as_of shows the configuration then; last_error is always the latest known.
-        return { status: 200, body: presentWebhook(found.webhook, found.version, await deps.lastErrorOf(found.webhook.webhook_id)), headers: etag(found.version) };
+        return { status: 200, body: presentWebhook(found.webhook, found.version, (await deps.lastErrorsOf([found.webhook.webhook_id])).get(found.webhook.webhook_id)), headers: etag(found.version) };
       },
     }),
     updateRoute('put', 'replaceWebhook', 'Replace a webhook’s settings (is_active omitted = true)', CreateWebhookBody),

@@ -8,6 +8,7 @@ import type {
   DeliveryAttemptView,
   DeliveryQueue,
   DeliveryTarget,
+  LastDeliveryError,
   NextStep,
 } from '../../../ports/delivery-queue.js';
 
@@ -34,6 +35,18 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
   private readonly lease: Statement;
   private readonly insertAttempt: Statement;
   private readonly finish: Statement;
+
+  private readonly statements = new Map<string, Statement>();
+
+  /** Prepared once per SQL text: preparing costs more than running these small queries. */
+  private stmt(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
 
   constructor(private readonly db: Database) {
     this.findKey = db.prepare('SELECT message_id, expires_at FROM idempotency_keys WHERE organization_id = ? AND key = ?');
@@ -108,7 +121,7 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
         const nextAt = next.status === 'scheduled' ? next.at : null;
         const updated = this.finish.run(next.status, nextAt, deliveryId, workerId).changes === 1;
         if (!updated) return false; // lease lost: the other worker's attempt counts
-        const n = (this.db.prepare('SELECT attempts FROM deliveries WHERE delivery_id = ?').pluck().get(deliveryId) as number) ?? 0;
+        const n = (this.stmt('SELECT attempts FROM deliveries WHERE delivery_id = ?').pluck().get(deliveryId) as number) ?? 0;
         this.insertAttempt.run(deliveryId, n, attempt.at, attempt.succeeded ? 1 : 0, attempt.statusCode, attempt.latencyMs, attempt.responseBody ?? null, attempt.error ?? null);
         return true;
       })
@@ -116,8 +129,7 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
   }
 
   async attempts(f: AttemptFilter): Promise<readonly DeliveryAttemptView[]> {
-    const rows = this.db
-      .prepare(
+    const rows = this.stmt(
         `SELECT a.*, d.message_id, d.webhook_id, d.channel, d.status AS delivery_status, m.event_type
          FROM delivery_attempts a JOIN deliveries d ON d.delivery_id = a.delivery_id JOIN messages m ON m.message_id = d.message_id
          WHERE d.organization_id = @org AND d.webhook_id = @webhook
@@ -126,8 +138,7 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
            AND (@eventType IS NULL OR m.event_type = @eventType)
            AND (@since IS NULL OR a.at >= @since) AND (@until IS NULL OR a.at <= @until)
          ORDER BY a.attempt_id DESC LIMIT @limit`,
-      )
-      .all({
+      ).all({
         org: f.organizationId,
         webhook: f.webhookId,
         status: f.status === undefined ? null : f.status === 'succeeded' ? 1 : 0,
@@ -160,36 +171,34 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
       : `UPDATE deliveries SET status = 'scheduled', next_attempt_at = @now
          WHERE organization_id = @org AND webhook_id = @webhook AND status = 'failed'
            AND message_id IN (SELECT message_id FROM messages WHERE accepted_at >= @since AND (@until IS NULL OR accepted_at <= @until))`;
-    return this.db.prepare(sql).run({ now: f.now, org: f.organizationId, webhook: f.webhookId, message: f.messageId ?? null, since: f.since ?? '', until: f.until ?? null }).changes;
+    return this.stmt(sql).run({ now: f.now, org: f.organizationId, webhook: f.webhookId, message: f.messageId ?? null, since: f.since ?? '', until: f.until ?? null }).changes;
   }
 
-  async lastError(webhookId: string) {
-    const row = this.db
-      .prepare(
-        `SELECT a.error, a.status_code, a.at, json_extract(d.channel, '$.channel') AS channel
-         FROM delivery_attempts a JOIN deliveries d ON d.delivery_id = a.delivery_id
-         WHERE d.webhook_id = ? AND a.succeeded = 0 ORDER BY a.attempt_id DESC LIMIT 1`,
-      )
-      .get(webhookId) as { error: string | null; status_code: number | null; at: string; channel: string } | undefined;
-    return row ? { message: row.error ?? 'failed', channel: row.channel, statusCode: row.status_code, at: row.at } : undefined;
+  async lastErrors(webhookIds: readonly string[]): Promise<ReadonlyMap<string, LastDeliveryError>> {
+    if (webhookIds.length === 0) return new Map();
+    const rows = this.stmt(
+      `SELECT webhook_id, error, status_code, at, channel FROM (
+         SELECT d.webhook_id, a.error, a.status_code, a.at, json_extract(d.channel, '$.channel') AS channel,
+                row_number() OVER (PARTITION BY d.webhook_id ORDER BY a.attempt_id DESC) AS rn
+         FROM deliveries d JOIN delivery_attempts a ON a.delivery_id = d.delivery_id
+         WHERE d.webhook_id IN (SELECT value FROM json_each(?)) AND a.succeeded = 0)
+       WHERE rn = 1`,
+    ).all(JSON.stringify(webhookIds)) as { webhook_id: string; error: string | null; status_code: number | null; at: string; channel: string }[];
+    return new Map(rows.map((r) => [r.webhook_id, { message: r.error ?? 'failed', channel: r.channel, statusCode: r.status_code, at: r.at }]));
   }
 
   async failureStreak(webhookId: string) {
-    const row = this.db
-      .prepare(
+    const row = this.stmt(
         `SELECT count(*) AS n, min(a.at) AS since FROM delivery_attempts a JOIN deliveries d ON d.delivery_id = a.delivery_id
          WHERE d.webhook_id = @w AND a.succeeded = 0 AND a.attempt_id > coalesce((
            SELECT max(a2.attempt_id) FROM delivery_attempts a2 JOIN deliveries d2 ON d2.delivery_id = a2.delivery_id
            WHERE d2.webhook_id = @w AND a2.succeeded = 1), 0)`,
-      )
-      .get({ w: webhookId }) as { n: number; since: string | null };
+      ).get({ w: webhookId }) as { n: number; since: string | null };
     return { count: row.n, since: row.since ?? undefined };
   }
 
   async depth(now: number): Promise<{ pending: number; oldestDueMs: number }> {
-    const row = this.db
-      .prepare("SELECT count(*) AS n, min(next_attempt_at) AS oldest FROM deliveries WHERE status IN ('scheduled', 'leased')")
-      .get() as { n: number; oldest: number | null };
+    const row = this.stmt("SELECT count(*) AS n, min(next_attempt_at) AS oldest FROM deliveries WHERE status IN ('scheduled', 'leased')").get() as { n: number; oldest: number | null };
     return { pending: row.n, oldestDueMs: row.oldest === null ? 0 : Math.max(0, now - row.oldest) };
   }
 }

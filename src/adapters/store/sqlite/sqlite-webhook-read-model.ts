@@ -16,6 +16,11 @@ const WHERE = `organization_id = @organizationId AND status != 'deleted'
   AND (@isActive IS NULL OR status = CASE WHEN @isActive = 1 THEN 'active' ELSE 'paused' END)
   AND ${EVENT_TYPE_FILTER}`;
 
+/**
+ * The list projection in the `webhook_list` table (migration 2). Filters, order
+ * and paging run in SQL; rows and the `webhook_list` checkpoint change in one
+ * IMMEDIATE transaction, so it can share a file (and connection) with the event log.
+ */
 export class SqliteWebhookReadModel implements WebhookReadModel {
   private readonly selectCheckpoint: Statement<[string], { position: number }>;
   private readonly selectOne: Statement<[string], Row>;
@@ -24,6 +29,8 @@ export class SqliteWebhookReadModel implements WebhookReadModel {
   private readonly count: Statement<Record<string, unknown>, { n: number }>;
   private readonly pageByOffset: Statement<Record<string, unknown>, Row>;
   private readonly pageByCursor: Statement<Record<string, unknown>, Row>;
+  private readonly deleteRows: Statement;
+  private readonly deleteCheckpoint: Statement;
 
   constructor(private readonly db: Database) {
     this.selectCheckpoint = db.prepare('SELECT position FROM projection_checkpoints WHERE name = ?');
@@ -31,7 +38,7 @@ export class SqliteWebhookReadModel implements WebhookReadModel {
     this.upsert = db.prepare(
       `INSERT INTO webhook_list (webhook_id, organization_id, sequence, status, event_types, version, state)
        VALUES (@webhook_id, @organization_id, @sequence, @status, @event_types, @version, @state)
-       ON CONFLICT (webhook_id) DO UPDATE SET status = excluded.status, event_types = excluded.event_types,
+       ON CONFLICT (webhook_id) DO UPDATE SET sequence = excluded.sequence, status = excluded.status, event_types = excluded.event_types,
          version = excluded.version, state = excluded.state`,
     );
     this.saveCheckpoint = db.prepare(
@@ -42,6 +49,8 @@ export class SqliteWebhookReadModel implements WebhookReadModel {
     this.pageByCursor = db.prepare(
       `SELECT state, version, sequence FROM webhook_list WHERE ${WHERE} AND sequence > @after ORDER BY sequence LIMIT @limit`,
     );
+    this.deleteRows = db.prepare('DELETE FROM webhook_list');
+    this.deleteCheckpoint = db.prepare('DELETE FROM projection_checkpoints WHERE name = ?');
   }
 
   async checkpoint(): Promise<number> {
@@ -88,9 +97,11 @@ export class SqliteWebhookReadModel implements WebhookReadModel {
   }
 
   async reset(): Promise<void> {
-    this.db.transaction(() => {
-      this.db.prepare('DELETE FROM webhook_list').run();
-      this.db.prepare('DELETE FROM projection_checkpoints WHERE name = ?').run(NAME);
-    })();
+    this.db
+      .transaction(() => {
+        this.deleteRows.run();
+        this.deleteCheckpoint.run(NAME);
+      })
+      .immediate();
   }
 }

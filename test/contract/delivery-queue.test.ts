@@ -1,0 +1,108 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openSqliteDatabase } from '../../src/adapters/store/sqlite/open-database.js';
+import { SqliteDeliveryQueue } from '../../src/adapters/store/sqlite/sqlite-delivery-queue.js';
+import type { AcceptedMessage, AttemptRecord, DeliveryQueue, DeliveryTarget } from '../../src/ports/delivery-queue.js';
+import { tempSqlite } from '../support/sqlite-temp.js';
+
+const ORG = 'int_aaaaaaaaaaaaaaaaaaaaaaaa';
+const T0 = Date.parse('2026-11-22T10:00:00.000Z');
+const msg = (n: number, at = T0): AcceptedMessage => ({ messageId: `msg_${n}`, organizationId: ORG, eventType: 'object.created', data: { n }, acceptedAt: new Date(at).toISOString() });
+const target = (webhookId = 'wh_0000000001', channelIndex = 0): DeliveryTarget => ({
+  webhookId, webhookName: 'W', channelIndex, channel: { channel: 'webhook', configs: { url: 'https://e.com', headers: {}, timeout: 10 } },
+});
+const ok = (at = T0): AttemptRecord => ({ at: new Date(at).toISOString(), succeeded: true, statusCode: 200, latencyMs: 5 });
+const bad = (at = T0, statusCode = 500): AttemptRecord => ({ at: new Date(at).toISOString(), succeeded: false, statusCode, latencyMs: 5, error: `HTTP ${statusCode}` });
+
+const contract = (name: string, factory: () => { queue: DeliveryQueue; second?: () => DeliveryQueue; cleanup: () => Promise<void> }) =>
+  describe(`DeliveryQueue contract: ${name}`, () => {
+    let f: ReturnType<typeof factory>;
+    let q: DeliveryQueue;
+    beforeEach(() => {
+      f = factory();
+      q = f.queue;
+    });
+    afterEach(() => f.cleanup());
+    const claim = (now = T0, workerId = 'w1', leaseMs = 60_000, limit = 10) => q.claim({ workerId, now, leaseMs, limit });
+
+    it('stores a message with one job per target, due at once, each claimed by one worker only', async () => {
+      expect(await q.enqueue(msg(1), [target('wh_0000000001', 0), target('wh_0000000001', 1), target('wh_0000000002', 0)])).toEqual({ messageId: 'msg_1', duplicate: false });
+      const first = await claim(T0, 'w1');
+      expect(first.map((d) => [d.webhookId, d.channelIndex, d.attempts])).toEqual([['wh_0000000001', 0, 0], ['wh_0000000001', 1, 0], ['wh_0000000002', 0, 0]]);
+      expect(first[0]!.message).toEqual(msg(1));
+      expect(await claim(T0 + 1000, 'w2')).toEqual([]);
+    });
+
+    it('hands an expired lease to another worker, and refuses the first worker’s late result', async () => {
+      await q.enqueue(msg(1), [target()]);
+      const [mine] = await claim(T0, 'w1', 1000);
+      const [theirs] = await claim(T0 + 1001, 'w2', 1000);
+      expect(theirs?.deliveryId).toBe(mine?.deliveryId);
+      expect(await q.record(mine!.deliveryId, 'w1', ok(), { status: 'succeeded' })).toBe(false);
+      expect(await q.record(theirs!.deliveryId, 'w2', ok(), { status: 'succeeded' })).toBe(true);
+      const log = await q.attempts({ organizationId: ORG, webhookId: 'wh_0000000001', limit: 10 });
+      expect(log).toHaveLength(1);
+    });
+
+    it('schedules the next attempt, fails for good, and succeeds, recording every attempt', async () => {
+      await q.enqueue(msg(1), [target()]);
+      const [d] = await claim();
+      await q.record(d!.deliveryId, 'w1', bad(), { status: 'scheduled', at: T0 + 5000 });
+      expect(await claim(T0 + 4999)).toEqual([]);
+      const [again] = await claim(T0 + 5000);
+      expect(again?.attempts).toBe(1);
+      await q.record(again!.deliveryId, 'w1', ok(T0 + 5000), { status: 'succeeded' });
+      expect(await claim(T0 + 999_999)).toEqual([]);
+      const log = await q.attempts({ organizationId: ORG, webhookId: 'wh_0000000001', limit: 10 });
+      expect(log.map((a) => [a.attempt, a.succeeded, a.statusCode, a.deliveryStatus])).toEqual([[2, true, 200, 'succeeded'], [1, false, 500, 'succeeded']]);
+      expect(await q.lastErrors(['wh_0000000001', 'wh_0000000002'])).toEqual(new Map([['wh_0000000001', { message: 'HTTP 500', channel: 'webhook', statusCode: 500, at: new Date(T0).toISOString() }]]));
+      expect(await q.failureStreak('wh_0000000001')).toEqual({ count: 0, since: undefined });
+    });
+
+    it('returns the first message for a repeated idempotency key within its window, and accepts it again after', async () => {
+      const key = { key: 'k1', expiresAt: new Date(T0 + 86_400_000).toISOString() };
+      await q.enqueue(msg(1), [target()], key);
+      expect(await q.enqueue(msg(2, T0 + 1000), [target()], key)).toEqual({ messageId: 'msg_1', duplicate: true });
+      expect(await claim(T0 + 2000)).toHaveLength(1);
+      const later = { key: 'k1', expiresAt: new Date(T0 + 2 * 86_400_000 + 1).toISOString() };
+      expect(await q.enqueue(msg(3, T0 + 86_400_001), [target()], later)).toEqual({ messageId: 'msg_3', duplicate: false });
+    });
+
+    it('writes nothing when one job of a message cannot be stored', async () => {
+      await expect(q.enqueue(msg(1), [target(), target()])).rejects.toThrow();
+      expect(await claim()).toEqual([]);
+      expect(await q.enqueue(msg(1), [target()])).toEqual({ messageId: 'msg_1', duplicate: false });
+    });
+
+    it('reschedules one message, or every failed one in a window, and filters attempts', async () => {
+      for (const n of [1, 2, 3]) await q.enqueue(msg(n, T0 + n * 1000), [target()]);
+      for (const d of await claim(T0 + 10_000)) await q.record(d.deliveryId, 'w1', bad(T0 + 10_000, 404), { status: 'failed' });
+      expect(await q.reschedule({ organizationId: ORG, webhookId: 'wh_0000000001', since: new Date(T0 + 2000).toISOString(), now: T0 + 20_000 })).toBe(2);
+      expect((await claim(T0 + 20_000)).map((d) => d.message.messageId).sort()).toEqual(['msg_2', 'msg_3']);
+      expect(await q.reschedule({ organizationId: ORG, webhookId: 'wh_0000000001', messageId: 'msg_1', now: T0 + 30_000 })).toBe(1);
+      expect(await q.reschedule({ organizationId: 'int_other', webhookId: 'wh_0000000001', messageId: 'msg_1', now: T0 })).toBe(0);
+      expect((await q.attempts({ organizationId: ORG, webhookId: 'wh_0000000001', status: 'failed', limit: 10 })).length).toBe(3);
+      expect(await q.attempts({ organizationId: 'int_other', webhookId: 'wh_0000000001', limit: 10 })).toEqual([]);
+      expect(await q.failureStreak('wh_0000000001')).toEqual({ count: 3, since: new Date(T0 + 10_000).toISOString() });
+    });
+
+    it('reports depth and the oldest due age', async () => {
+      await q.enqueue(msg(1), [target(), target('wh_0000000002')]);
+      expect(await q.depth(T0 + 3000)).toEqual({ pending: 2, oldestDueMs: 3000 });
+    });
+
+    it('survives a reopen with its jobs intact (durable across restarts)', async () => {
+      if (!f.second) return;
+      await q.enqueue(msg(1), [target()]);
+      await claim(T0, 'dead-worker', 1000);
+      expect((await f.second().claim({ workerId: 'w2', now: T0 + 1001, leaseMs: 1000, limit: 10 })).map((d) => d.message.messageId)).toEqual(['msg_1']);
+    });
+  });
+
+contract('SQLite file', () => {
+  const t = tempSqlite();
+  return { queue: new SqliteDeliveryQueue(t.db), second: () => new SqliteDeliveryQueue(t.reopen()), cleanup: t.cleanup };
+});
+contract('SQLite :memory:', () => {
+  const db = openSqliteDatabase(':memory:');
+  return { queue: new SqliteDeliveryQueue(db), cleanup: async () => void db.close() };
+});
