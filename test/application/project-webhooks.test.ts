@@ -225,7 +225,7 @@ describe.each([
     }
   });
 
-  it('does not fold an event twice when another process applies a batch mid-way', async () => {
+  it('ends in the folded state when another process applies part of its page mid-way', async () => {
     // Between this catch-up reading the log and reading a row, another process catches the row up:
     // the row it then gets already holds some of the events of its page.
     let raced = false;

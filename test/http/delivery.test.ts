@@ -154,6 +154,29 @@ describe('delivery pipeline end to end (real API, worker, SQLite file, loopback 
     expect(bad).toMatchObject({ status: 422, body: { error: { details: [{ path: ['event_type'] }] } } });
   });
 
+  it('signs with the new and the old secret after a rotation, so receivers on either verify', async () => {
+    const r = await receiver();
+    const hook = await createHook(r.url);
+    const rotated = await h.request('POST', `${W}/${hook.webhook_id}/secret/rotate`, { key });
+    await publish({ event_type: 'object.created', data: { after: 'rotation' } });
+    const req = await waitFor(() => r.received[0], 10_000, 'the delivery after rotation');
+    for (const secret of [rotated.body.secret, hook.secret]) {
+      expect(new Webhook(secret).verify(req.body, req.headers as Record<string, string>)).toMatchObject({ data: { after: 'rotation' } });
+    }
+  });
+
+  it('gives a paused webhook nothing, and after resuming only the events accepted since', async () => {
+    const r = await receiver();
+    const hook = await createHook(r.url);
+    await h.request('PATCH', `${W}/${hook.webhook_id}`, { key, body: { is_active: false } });
+    await publish({ event_type: 'object.created', data: { while: 'paused' } });
+    await h.request('PATCH', `${W}/${hook.webhook_id}`, { key, body: { is_active: true } });
+    await publish({ event_type: 'object.created', data: { while: 'active' } });
+    await waitFor(() => r.received[0], 10_000, 'the delivery after resume');
+    await new Promise((res) => setTimeout(res, 300));
+    expect(r.received.map((x) => JSON.parse(x.body).data)).toEqual([{ while: 'active' }]);
+  });
+
   it('exposes delivery metrics to Prometheus', async () => {
     const res = await h.request('GET', '/metrics');
     expect(res.status).toBe(200);

@@ -31,7 +31,11 @@ describe('HTTP fuzzing: no input ever gets a 500 or changes anything when reject
   const request = fc.record({
     method: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE'),
     path: fc.oneof(
-      fc.constantFrom(`${W}/`, `${W}/list`, `${W}/${'ID'}`, `${W}/${'ID'}/history`, `${W}/${'ID'}/secret/rotate`, '/v1/event-types'),
+      fc.constantFrom(
+        `${W}/`, `${W}/list`, `${W}/${'ID'}`, `${W}/${'ID'}/history`, `${W}/${'ID'}/secret/rotate`, '/v1/event-types', '/v1/events',
+        `${W}/${'ID'}/test`, `${W}/${'ID'}/recover`, `${W}/${'ID'}/deliveries`, `${W}/${'ID'}/deliveries/msg_x/retry`,
+      ),
+      nasty.map((s) => `${W}/ID/deliveries?status=${encodeURIComponent(s)}&since=${encodeURIComponent(s)}&limit=${encodeURIComponent(s)}`),
       nasty.map((s) => `${W}/${encodeURIComponent(s)}`),
       nasty.map((s) => `${W}/list?limit=${encodeURIComponent(s)}&offset=${encodeURIComponent(s)}`),
       nasty.map((s) => `${W}/ID?as_of=${encodeURIComponent(s)}`),

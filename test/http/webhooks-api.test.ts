@@ -168,9 +168,10 @@ describe.each<StoreKind>(['sqlite-file', 'memory'])('webhook API over HTTP (%s)'
 
   it('rotates the secret: a new one, the rotation in the history, no secret in the history', async () => {
     const { body: created } = await create();
-    const rotated = await h.request('POST', `${W}/${created.webhook_id}/secret/rotate`, { key });
+    const rotated = await h.request('POST', `${W}/${created.webhook_id}/secret/rotate`, { key, body: {} });
     expect(rotated.status).toBe(200);
     expect(rotated.body.secret).toMatch(/^whsec_/);
+    expect((await h.request('POST', `${W}/${created.webhook_id}/secret/rotate`, { key, body: { force: true } })).status).toBe(422);
     expect(rotated.body.secret).not.toBe(created.secret);
     expect((await h.request('GET', `${W}/${created.webhook_id}/secret`, { key })).body.secret).toBe(rotated.body.secret);
     const history = await h.request('GET', `${W}/${created.webhook_id}/history`, { key });

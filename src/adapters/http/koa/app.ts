@@ -76,7 +76,9 @@ export const createHttpApp = (deps: HttpAppDeps): Koa => {
         }
       }
       const raw = await readJsonBody(ctx, deps.bodyLimit ?? DEFAULT_BODY_LIMIT);
-      if (raw !== undefined && !r.body) throw new HttpError(422, 'ValidationError', 'this endpoint takes no body');
+      // Many clients send `{}` by default; anything more is a mistake worth reporting.
+      const emptyObject = typeof raw === 'object' && raw !== null && !Array.isArray(raw) && Object.keys(raw).length === 0;
+      if (raw !== undefined && !r.body && !emptyObject) throw new HttpError(422, 'ValidationError', 'this endpoint takes no body');
       if (raw === undefined && r.bodyRequired) throw new HttpError(422, 'ValidationError', 'a JSON body is required', [{ path: [], message: 'required' }]);
       const body = r.body ? validate(r.body, raw ?? {}, 'body') : undefined;
       const query = validate(r.query ?? EmptyQuery, singleValued(ctx.query), 'query');
