@@ -81,6 +81,11 @@ describe.each<StoreKind>(['sqlite-file', 'memory'])('webhook API over HTTP (%s)'
     expect(await h.eventCount()).toBe(before);
   });
 
+  it('serves a path with or without its trailing slash', async () => {
+    expect((await h.request('POST', W, { key, body: webhookBody() })).status).toBe(201);
+    expect((await h.request('POST', `${W}/list/`, { key })).status).toBe(200);
+  });
+
   it('answers unknown routes and webhooks with a JSON 404, and a wrong method with 405', async () => {
     const route = await h.request('GET', '/v1/nope', { key });
     expect(route).toMatchObject({ status: 404, body: { success: false, status: 404, error: { type: 'NotFound' } } });

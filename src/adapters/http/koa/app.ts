@@ -67,7 +67,10 @@ export const createHttpApp = (deps: HttpAppDeps): Koa => {
   });
 
   for (const r of deps.routes) {
-    router[r.method](koaPath(r.path), async (ctx: Context) => {
+    const path = koaPath(r.path);
+    // `/webhooks/` and `/webhooks` are the same resource to every user; serve both spellings.
+    const other = path.endsWith('/') ? path.slice(0, -1) : `${path}/`;
+    router[r.method]([path, other], async (ctx: Context) => {
       let caller: Caller | undefined;
       if (r.auth) {
         caller = await deps.authenticate(ctx.get('authorization') || undefined, ctx.state.requestId as string);
