@@ -2,6 +2,7 @@
 import { SqliteEventStore } from '../adapters/store/sqlite/sqlite-event-store.js';
 import { InMemoryEventStore } from '../adapters/store/memory/memory-event-store.js';
 import { runAdminCommand } from './commands/admin.js';
+import { runAuditCommand } from './commands/audit.js';
 import { parseDatabaseUrl, readConfig } from './config.js';
 import { buildContainer, closeContainer, createLogger } from './container.js';
 import { runDemo } from './demo.js';
@@ -17,6 +18,10 @@ Commands:
   orgs list                               List organizations
   keys create --org <name or id>          Create an API key; prints it once (sk_…)
   keys revoke <key id or key>             Revoke an API key
+  history <webhook_id>                    The audit trail: time, actor, what changed (old -> new)
+  state <webhook_id> --as-of <time>       The webhook as it was at that moment
+  export [--since t] [--until t] [--org o]  Every event as NDJSON (for a SIEM)
+  replay                                  Rebuild the read model from the event log, with progress; reports differences
   demo                                    Create, change and replay a webhook, printing each step
   help                                    Show this help
 
@@ -51,6 +56,22 @@ const main = async (argv: readonly string[]): Promise<number> => {
         return await runAdminCommand(
           [command, ...rest],
           { organizations: container.get(TOKENS.Organizations), keys: container.get(TOKENS.KeyMaterial), clock: container.get(TOKENS.Clock) },
+          (line) => process.stdout.write(`${line}\n`),
+          (line) => process.stderr.write(`${line}\n`),
+        );
+      } finally {
+        await closeContainer(container);
+      }
+    }
+    case 'history':
+    case 'state':
+    case 'export':
+    case 'replay': {
+      const container = buildContainer(config, { logger: createLogger('warn') });
+      try {
+        return await runAuditCommand(
+          [command, ...rest],
+          { eventStore: container.get(TOKENS.EventStore), readModel: container.get(TOKENS.ReadModel), organizations: container.get(TOKENS.Organizations) },
           (line) => process.stdout.write(`${line}\n`),
           (line) => process.stderr.write(`${line}\n`),
         );
