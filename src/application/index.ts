@@ -6,3 +6,4 @@ export * from './organizations.js';
 export * from './project-webhooks.js';
 export * from './publish-event.js';
 export * from './deliver.js';
+export * from './verify-log.js';

@@ -26,3 +26,4 @@ export type { RecordedEvent, Upcaster, Upcasters } from './webhook/upcast.js';
 export { createUpcaster, upcast, webhookUpcasters } from './webhook/upcast.js';
 export { streamIdOf, webhookIdOfStream, WEBHOOK_STREAM_PREFIX } from './webhook/stream.js';
 export { DEFAULT_RETRY_SCHEDULE, nextAttemptDelay, parseRetrySchedule } from './delivery/retry-schedule.js';
+export { GENESIS, type HashedContent, chainInput, eventHashInput } from './audit/hash-chain.js';

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { SqliteEventStore } from '../adapters/store/sqlite/sqlite-event-store.js';
 import { InMemoryEventStore } from '../adapters/store/memory/memory-event-store.js';
+import { CryptoDigest } from '../adapters/ids/crypto/crypto-digest.js';
 import { runAdminCommand } from './commands/admin.js';
 import { runAuditCommand } from './commands/audit.js';
 import { parseDatabaseUrl, readConfig } from './config.js';
@@ -22,6 +23,7 @@ Commands:
   state <webhook_id> --as-of <time>       The webhook as it was at that moment
   export [--since t] [--until t] [--org o]  Every event as NDJSON (for a SIEM)
   replay                                  Rebuild the read model from the event log, with progress; reports differences
+  verify                                  Check the hash chains; names every edited, removed, reordered or inserted event
   demo                                    Create, change and replay a webhook, printing each step
   help                                    Show this help
 
@@ -66,12 +68,18 @@ const main = async (argv: readonly string[]): Promise<number> => {
     case 'history':
     case 'state':
     case 'export':
-    case 'replay': {
+    case 'replay':
+    case 'verify': {
       const container = buildContainer(config, { logger: createLogger('warn') });
       try {
         return await runAuditCommand(
           [command, ...rest],
-          { eventStore: container.get(TOKENS.EventStore), readModel: container.get(TOKENS.ReadModel), organizations: container.get(TOKENS.Organizations) },
+          {
+            eventStore: container.get(TOKENS.EventStore),
+            readModel: container.get(TOKENS.ReadModel),
+            organizations: container.get(TOKENS.Organizations),
+            digest: new CryptoDigest(),
+          },
           (line) => process.stdout.write(`${line}\n`),
           (line) => process.stderr.write(`${line}\n`),
         );

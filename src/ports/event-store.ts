@@ -28,6 +28,10 @@ export interface StoredEvent extends NewEvent {
   readonly streamId: string;
   readonly revision: number;
   readonly position: number;
+  /** SHA-256 of the event and its stream's previous hash (tamper evidence, ADR 0008). */
+  readonly hash: string;
+  /** SHA-256 chaining this event to the whole log before it. */
+  readonly chain: string;
 }
 
 export type AppendResult =

@@ -7,3 +7,4 @@ export type * from './webhook-secrets.js';
 export type * from './key-material.js';
 export type * from './notifier.js';
 export type * from './delivery-queue.js';
+export type * from './digest.js';

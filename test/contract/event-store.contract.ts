@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CryptoDigest } from '../../src/adapters/ids/crypto/crypto-digest.js';
+import { verifyEventLog } from '../../src/application/verify-log.js';
 import type { EventStore, NewEvent } from '../../src/ports/event-store.js';
 
 export interface EventStoreFixture {
@@ -155,6 +157,16 @@ export const eventStoreContract = (name: string, factory: () => Promise<EventSto
         }),
         { numRuns: 30 },
       );
+    });
+
+    it('seals every event into its stream’s hash chain and the global chain, which verify accepts', async () => {
+      await store.append('h-1', 0, [ev('A', { x: 1 }), ev('B')]);
+      await store.append('h-2', 0, [ev('C')]);
+      await store.append('h-1', 2, [ev('D', { nested: { b: 2, a: 1 } })]);
+      const all = await store.readAll();
+      expect(all.every((e) => /^[0-9a-f]{64}$/.test(e.hash) && /^[0-9a-f]{64}$/.test(e.chain))).toBe(true);
+      expect(new Set(all.map((e) => e.hash)).size).toBe(all.length);
+      expect(await verifyEventLog({ eventStore: store, digest: new CryptoDigest() })).toEqual({ checked: 4, head: all.at(-1)!.chain, problems: [] });
     });
 
     it('keeps everything across a reopen, and concurrent writers on separate instances still conflict', async () => {

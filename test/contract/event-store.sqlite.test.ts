@@ -6,6 +6,8 @@ import { migrations } from '../../src/adapters/store/sqlite/migrations.js';
 import { openSqliteDatabase } from '../../src/adapters/store/sqlite/open-database.js';
 import { SqliteEventStore } from '../../src/adapters/store/sqlite/sqlite-event-store.js';
 import { eventStoreContract } from './event-store.contract.js';
+import { CryptoDigest } from '../../src/adapters/ids/crypto/crypto-digest.js';
+import { verifyEventLog } from '../../src/application/verify-log.js';
 
 const tempFile = () => {
   const dir = mkdtempSync(join(tmpdir(), 'hookledger-sqlite-'));
@@ -32,6 +34,28 @@ eventStoreContract('SQLite file', async () => {
 eventStoreContract('SQLite :memory:', async () => {
   const store = SqliteEventStore.open(':memory:');
   return { store, cleanup: () => store.close() };
+});
+
+describe('SQLite hash-chain migration', () => {
+  it('seals rows written before it, in position order, so the old log verifies', async () => {
+    const { dir, path } = tempFile();
+    try {
+      const store = SqliteEventStore.open(path);
+      await store.append('s-1', 0, [{ eventId: 'e1', type: 'T', version: 1, data: { a: 1 }, metadata: { organizationId: 'o', actor: 'x', recordedAt: '2026-01-01T00:00:00.000Z' } }]);
+      await store.append('s-2', 0, [{ eventId: 'e2', type: 'T', version: 1, data: { b: 2 }, metadata: { organizationId: 'o', actor: 'x', recordedAt: '2026-01-01T00:00:01.000Z' } }]);
+      const sealed = (await store.readAll()).map((e) => [e.hash, e.chain]);
+      await store.close();
+      const db = openSqliteDatabase(path);
+      db.prepare('UPDATE events SET hash = NULL, chain = NULL').run(); // as a file from before the migration
+      db.close();
+      const reopened = SqliteEventStore.open(path);
+      expect((await reopened.readAll()).map((e) => [e.hash, e.chain])).toEqual(sealed);
+      expect((await verifyEventLog({ eventStore: reopened, digest: new CryptoDigest() })).problems).toEqual([]);
+      await reopened.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('SQLite database settings', () => {

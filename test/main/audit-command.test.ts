@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/adapters/clock/manual/manual-clock.js';
+import { CryptoDigest } from '../../src/adapters/ids/crypto/crypto-digest.js';
 import { CryptoIds } from '../../src/adapters/ids/crypto/crypto-ids.js';
 import { SqliteEventStore } from '../../src/adapters/store/sqlite/sqlite-event-store.js';
 import { SqliteOrganizationStore } from '../../src/adapters/store/sqlite/sqlite-organization-store.js';
@@ -27,7 +28,7 @@ describe('audit commands (history, state, export, replay) on a SQLite file', () 
     t = tempSqlite();
     const organizations = new SqliteOrganizationStore(t.db);
     for (const c of [acme, other]) await organizations.createOrganization({ id: c.organizationId, name: c.actor, catalogId: 'dotted', createdAt: '2026-11-22T00:00:00.000Z' });
-    deps = { eventStore: new SqliteEventStore(t.db), readModel: new SqliteWebhookReadModel(t.db), organizations };
+    deps = { eventStore: new SqliteEventStore(t.db), readModel: new SqliteWebhookReadModel(t.db), organizations, digest: new CryptoDigest() };
     const clock = new ManualClock('2026-11-22T10:00:00.000Z');
     const w = { eventStore: deps.eventStore, clock, ids: new CryptoIds() };
     const created = await createWebhook(w, acme, { webhook_name: 'A', event_types: ['object.*'], channels: [{ channel: 'webhook', configs: { url: 'https://a.example/h' } }] });
@@ -80,6 +81,61 @@ describe('audit commands (history, state, export, replay) on a SQLite file', () 
     expect(out.at(-1)).toBe('2 difference(s) repaired');
     expect((await deps.readModel.get(id))?.webhook.webhook_name).toBe('B');
     expect((await run('replay')).out.at(-1)).toBe('the read model matched the event log');
+  });
+
+  describe('verify finds tampering done to the SQLite file by hand', () => {
+    const positions = () => t.db.prepare('SELECT position FROM events ORDER BY position').pluck().all() as number[];
+
+    it('passes an untouched log and prints its head', async () => {
+      const { code, out } = await run('verify');
+      expect(code).toBe(0);
+      expect(out.at(-1)).toMatch(/^5 events checked; the log is intact; head [0-9a-f]{64}$/);
+    });
+
+    it('names an edited event', async () => {
+      const [, second] = positions();
+      t.db.prepare("UPDATE events SET data = json_set(data, '$.webhook_name', 'Z') WHERE position = ?").run(second);
+      const { code, out } = await run('verify');
+      expect(code).toBe(1);
+      expect(out.filter((l) => l.startsWith('TAMPERED'))).toEqual([expect.stringMatching(new RegExp(`^TAMPERED position ${second} .*revision 2.*content or its place .* was changed`))]);
+    });
+
+    it('names the gap a deleted event leaves', async () => {
+      const [, second, third] = positions();
+      const eventIdAt = (() => {
+        const ids = new Map(positions().map((p) => [p, t.db.prepare('SELECT event_id FROM events WHERE position = ?').pluck().get(p) as string]));
+        return (p: number) => ids.get(p);
+      })();
+      t.db.prepare('DELETE FROM events WHERE position = ?').run(second);
+      const { out } = await run('verify');
+      expect(out).toContainEqual(`TAMPERED position ${third} (webhook-${id} revision 3, event ${eventIdAt(third!)}): revision 2 of webhook-${id} is missing (removed)`);
+      expect(out).toContainEqual(expect.stringMatching(new RegExp(`^TAMPERED position ${third} .*global chain breaks here`)));
+    });
+
+    it('names reordered events', async () => {
+      const [, second, third] = positions();
+      // Swap two events' places in the log.
+      t.db.transaction(() => {
+        t.db.prepare('UPDATE events SET position = -1 WHERE position = ?').run(second);
+        t.db.prepare('UPDATE events SET position = ? WHERE position = ?').run(second, third);
+        t.db.prepare('UPDATE events SET position = ? WHERE position = -1').run(third);
+      })();
+      const { code, out } = await run('verify');
+      expect(code).toBe(1);
+      expect(out).toContainEqual(expect.stringMatching(new RegExp(`^TAMPERED position ${second} .*revision 2 of webhook-${id} is missing`)));
+      expect(out).toContainEqual(expect.stringMatching(new RegExp(`^TAMPERED position ${third} .*revision 2 of webhook-${id} appears out of order`)));
+    });
+
+    it('names an inserted event, even one given a plausible hash', async () => {
+      const last = t.db.prepare('SELECT * FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1').get(`webhook-${id}`) as Record<string, unknown>;
+      t.db.prepare(
+        `INSERT INTO events (event_id, stream_id, revision, type, version, data, metadata, organization_id, recorded_at, hash, chain)
+         VALUES ('forged', ?, 5, 'WebhookResumed', 1, '{"at":"2026-11-22T13:00:00.000Z"}', ?, ?, '2026-11-22T13:00:00.000Z', ?, ?)`,
+      ).run(`webhook-${id}`, last.metadata, acme.organizationId, 'f'.repeat(64), 'e'.repeat(64));
+      const { code, out } = await run('verify');
+      expect(code).toBe(1);
+      expect(out.filter((l) => l.includes('event forged'))).toHaveLength(2);
+    });
   });
 
   it('explains its usage', async () => {

@@ -1,12 +1,14 @@
 import { parseArgs } from 'node:util';
-import { rebuildWebhookList, readWebhookEvent } from '../../application/index.js';
+import { rebuildWebhookList, readWebhookEvent, verifyEventLog } from '../../application/index.js';
 import { type ExistingWebhook, type WebhookState, channelDestination, evolve, initialState, isLive, streamIdOf } from '../../domain/index.js';
+import type { Digest } from '../../ports/digest.js';
 import type { EventStore } from '../../ports/event-store.js';
 import type { OrganizationStore } from '../../ports/organizations.js';
 import type { WebhookReadModel, WebhookRow } from '../../ports/webhook-read-model.js';
 
 export interface AuditDeps {
   readonly eventStore: EventStore;
+  readonly digest: Digest;
   readonly readModel: WebhookReadModel;
   readonly organizations: OrganizationStore;
 }
@@ -16,7 +18,8 @@ type Out = (line: string) => void;
 const USAGE = `usage: hookledger history <webhook_id>
        hookledger state <webhook_id> --as-of <ISO time>
        hookledger export [--since <ISO time>] [--until <ISO time>] [--org <name or id>]
-       hookledger replay`;
+       hookledger replay
+       hookledger verify`;
 
 /** What one event changed, as `field: old -> new` parts. */
 const describeChange = (before: WebhookState, after: WebhookState): string => {
@@ -145,6 +148,14 @@ export const runAuditCommand = async (argv: readonly string[], deps: AuditDeps, 
     for (const id of differences) out(`difference: ${id} ${before.has(id) ? (after.has(id) ? 'changed' : 'no longer listed') : 'was missing'}`);
     out(differences.length === 0 ? 'the read model matched the event log' : `${differences.length} difference(s) repaired`);
     return 0;
+  }
+
+  if (command === 'verify' && positionals.length === 0) {
+    const report = await verifyEventLog(deps, (checked) => process.stderr.write(`\rverifying: ${checked} events`));
+    process.stderr.write('\n');
+    for (const p of report.problems) out(`TAMPERED position ${p.position} (${p.streamId} revision ${p.revision}, event ${p.eventId}): ${p.problem}`);
+    out(`${report.checked} events checked; ${report.problems.length === 0 ? 'the log is intact' : `${report.problems.length} problem(s)`}; head ${report.head}`);
+    return report.problems.length === 0 ? 0 : 1;
   }
 
   err(USAGE);

@@ -6,6 +6,8 @@ import type {
   ReadStreamOptions,
   StoredEvent,
 } from '../../../ports/event-store.js';
+import { GENESIS } from '../../../domain/index.js';
+import { sealEvent } from '../../shared/seal-event.js';
 
 const MAX_PAGE = 10_000;
 
@@ -30,9 +32,15 @@ export class InMemoryEventStore implements EventStore {
       ids.add(e.eventId);
     }
     let position = this.log.at(-1)?.position ?? 0;
+    let previousInStream = stream.at(-1)?.hash ?? GENESIS;
+    let previousChain = this.log.at(-1)?.chain ?? GENESIS;
     prepared.forEach((e, i) => {
       position += 1;
-      const stored: StoredEvent = { ...e, streamId, revision: actual + i + 1, position };
+      const revision = actual + i + 1;
+      const seal = sealEvent({ ...e, streamId, revision }, previousInStream, previousChain);
+      previousInStream = seal.hash;
+      previousChain = seal.chain;
+      const stored: StoredEvent = { ...e, streamId, revision, position, ...seal };
       stream.push(stored);
       this.log.push(stored);
       this.eventIds.add(e.eventId);

@@ -127,6 +127,15 @@ export const migrations: Migration[] = [
       CREATE INDEX delivery_attempts_delivery ON delivery_attempts (delivery_id, attempt);
     `,
   },
+  {
+    version: 6,
+    name: 'tamper-evident hash chains',
+    // Filled in by the event store for rows written before this migration (sealing needs SHA-256).
+    sql: `
+      ALTER TABLE events ADD COLUMN hash TEXT;
+      ALTER TABLE events ADD COLUMN chain TEXT;
+    `,
+  },
 ];
 
 /**

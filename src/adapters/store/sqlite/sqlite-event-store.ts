@@ -7,6 +7,8 @@ import type {
   ReadStreamOptions,
   StoredEvent,
 } from '../../../ports/event-store.js';
+import { GENESIS } from '../../../domain/index.js';
+import { sealEvent } from '../../shared/seal-event.js';
 import { openSqliteDatabase } from './open-database.js';
 
 interface EventRow {
@@ -18,10 +20,12 @@ interface EventRow {
   version: number;
   data: string;
   metadata: string;
+  hash: string;
+  chain: string;
 }
 
 const MAX_PAGE = 10_000;
-const COLUMNS = 'position, event_id, stream_id, revision, type, version, data, metadata';
+const COLUMNS = 'position, event_id, stream_id, revision, type, version, data, metadata, hash, chain';
 
 const toStored = (row: EventRow): StoredEvent => ({
   eventId: row.event_id,
@@ -32,6 +36,8 @@ const toStored = (row: EventRow): StoredEvent => ({
   version: row.version,
   data: JSON.parse(row.data) as unknown,
   metadata: JSON.parse(row.metadata) as StoredEvent['metadata'],
+  hash: row.hash,
+  chain: row.chain,
 });
 
 /** The event log in one SQLite file; shares its connection so other SQLite adapters can join a transaction. */
@@ -42,6 +48,8 @@ export class SqliteEventStore implements EventStore {
   private readonly selectStream: Statement<[string, number, string], EventRow>;
   private readonly selectAll: Statement<[number, number], EventRow>;
   private readonly selectAllPrefix: Statement<[number, string, string, number], EventRow>;
+  private readonly lastInStream: Statement<[string], { hash: string }>;
+  private readonly lastChain: Statement<[], { chain: string }>;
 
   constructor(
     private readonly db: Database,
@@ -49,8 +57,8 @@ export class SqliteEventStore implements EventStore {
   ) {
     this.currentRevision = db.prepare('SELECT revision FROM streams WHERE stream_id = ?');
     this.insertEvent = db.prepare(
-      `INSERT INTO events (event_id, stream_id, revision, type, version, data, metadata, organization_id, recorded_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO events (event_id, stream_id, revision, type, version, data, metadata, organization_id, recorded_at, hash, chain)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.upsertStream = db.prepare(
       'INSERT INTO streams (stream_id, revision) VALUES (?, ?) ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision',
@@ -58,11 +66,39 @@ export class SqliteEventStore implements EventStore {
     this.selectStream = db.prepare(
       `SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? AND recorded_at <= ? ORDER BY revision`,
     );
+    this.lastInStream = db.prepare('SELECT hash FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1');
+    this.lastChain = db.prepare('SELECT chain FROM events ORDER BY position DESC LIMIT 1');
     this.selectAll = db.prepare(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`);
     // A range on stream_id, not LIKE, so `_` and `%` in a prefix are literal.
     this.selectAllPrefix = db.prepare(
       `SELECT ${COLUMNS} FROM events WHERE position > ? AND stream_id >= ? AND stream_id < ? ORDER BY position LIMIT ?`,
     );
+  }
+
+  private sealed = false;
+
+  /** Rows written before the hash-chain migration get their hash and chain once, in position order. */
+  private sealUnsealed(): void {
+    if (this.sealed) return;
+    this.sealed = true;
+    const pending = this.db.prepare('SELECT count(*) FROM events WHERE hash IS NULL').pluck().get() as number;
+    if (pending === 0) return;
+    this.db
+      .transaction(() => {
+        const rows = this.db.prepare(`SELECT ${COLUMNS} FROM events ORDER BY position`).all() as EventRow[];
+        const update = this.db.prepare('UPDATE events SET hash = ?, chain = ? WHERE position = ?');
+        const lastOfStream = new Map<string, string>();
+        let chain = GENESIS;
+        for (const row of rows) {
+          const seal = row.hash && row.chain
+            ? { hash: row.hash, chain: row.chain }
+            : sealEvent({ ...toStored({ ...row, hash: '', chain: '' }) }, lastOfStream.get(row.stream_id) ?? GENESIS, chain);
+          if (!row.hash) update.run(seal.hash, seal.chain, row.position);
+          lastOfStream.set(row.stream_id, seal.hash);
+          chain = seal.chain;
+        }
+      })
+      .immediate();
   }
 
   static open(path: string): SqliteEventStore {
@@ -72,16 +108,24 @@ export class SqliteEventStore implements EventStore {
   async append(streamId: string, expectedRevision: number, events: readonly NewEvent[]): Promise<AppendResult> {
     // Serialise before the transaction: a value JSON cannot hold (bigint) fails with nothing written.
     const rows = events.map((e) => ({ e, data: JSON.stringify(e.data), metadata: JSON.stringify(e.metadata) }));
+    this.sealUnsealed();
     return this.db
       .transaction((): AppendResult => {
         const actual = this.currentRevision.get(streamId)?.revision ?? 0;
         if (actual !== expectedRevision) return { ok: false, expected: expectedRevision, actual };
         let revision = actual;
         let lastPosition = 0;
+        // Inside the write lock, so the previous hashes are the ones this append follows.
+        let previousInStream = this.lastInStream.get(streamId)?.hash ?? GENESIS;
+        let previousChain = this.lastChain.get()?.chain ?? GENESIS;
         for (const { e, data, metadata } of rows) {
           revision += 1;
+          // Canonical JSON of the values equals that of the stored text, so a reader recomputes exactly this.
+          const seal = sealEvent({ streamId, revision, eventId: e.eventId, type: e.type, version: e.version, data: e.data, metadata: e.metadata }, previousInStream, previousChain);
+          previousInStream = seal.hash;
+          previousChain = seal.chain;
           const info = this.insertEvent.run(
-            e.eventId, streamId, revision, e.type, e.version, data, metadata, e.metadata.organizationId, e.metadata.recordedAt,
+            e.eventId, streamId, revision, e.type, e.version, data, metadata, e.metadata.organizationId, e.metadata.recordedAt, seal.hash, seal.chain,
           );
           lastPosition = Number(info.lastInsertRowid);
         }
@@ -92,11 +136,13 @@ export class SqliteEventStore implements EventStore {
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<readonly StoredEvent[]> {
+    this.sealUnsealed();
     const rows = this.selectStream.all(streamId, options.toRevision ?? Number.MAX_SAFE_INTEGER, options.until ?? '\uffff');
     return rows.map(toStored);
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<readonly StoredEvent[]> {
+    this.sealUnsealed();
     const after = options.after ?? 0;
     const limit = Math.min(Math.max(1, options.limit ?? 1000), MAX_PAGE);
     const rows =
