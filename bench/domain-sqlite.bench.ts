@@ -4,7 +4,8 @@ import { SystemClock } from '../src/adapters/clock/system/system-clock.js';
 import { CryptoIds } from '../src/adapters/ids/crypto/crypto-ids.js';
 import { openSqliteDatabase } from '../src/adapters/store/sqlite/open-database.js';
 import { SqliteEventStore } from '../src/adapters/store/sqlite/sqlite-event-store.js';
-import { type Caller, aggregateStream, createWebhook, executeWebhookCommand, webhookDecider } from '../src/application/index.js';
+import { type Caller, aggregateStream, createWebhook, executeWebhookCommand, rebuildWebhookList, webhookDecider } from '../src/application/index.js';
+import { SqliteWebhookReadModel } from '../src/adapters/store/sqlite/sqlite-webhook-read-model.js';
 import { dottedCatalog, streamIdOf } from '../src/domain/index.js';
 import { type Comparison, progress, timed } from './support.js';
 
@@ -109,5 +110,51 @@ export const rehydration = async (events = 1000, rounds = 50): Promise<Compariso
     baseline: baselineMs / rounds,
     baselineName: 'raw SELECT + JSON.parse',
     higherIsBetter: false,
+  };
+};
+
+/** Rebuilding the list projection from 100,000 events vs a raw SELECT of the same rows with JSON.parse. */
+export const replay = async (webhooks = 10_000, eventsEach = 10): Promise<Comparison> => {
+  const db = freshDb('replay');
+  const store = new SqliteEventStore(db);
+  const readModel = new SqliteWebhookReadModel(db);
+  const metadata = { organizationId: caller.organizationId, actor: 'bench', recordedAt: '2026-11-22T10:00:00.000Z' };
+  const ids = new CryptoIds();
+  for (let w = 0; w < webhooks; w++) {
+    const webhookId = ids.webhookId();
+    const events = [
+      { type: 'WebhookCreated', data: { webhook_id: webhookId, organization_id: caller.organizationId, ...settings, channels: [{ channel: 'webhook', configs: { url: 'https://example.com/hook', headers: {}, timeout: 10 } }], is_active: true, at: metadata.recordedAt } },
+      ...Array.from({ length: eventsEach - 1 }, (_, i) => ({ type: 'WebhookRenamed', data: { webhook_name: `Name ${i}`, at: metadata.recordedAt } })),
+    ];
+    await store.append(streamIdOf(webhookId), 0, events.map((e) => ({ eventId: ids.eventId(), version: 1, metadata, ...e })));
+    if (w % 500 === 499) progress('writing 100,000 events', (w + 1) * eventsEach, webhooks * eventsEach);
+  }
+  const total = webhooks * eventsEach;
+  const oursMs = await timed(async () => {
+    await rebuildWebhookList({ eventStore: store, readModel }, (_position, applied) => progress('replaying into the read model', applied, total));
+  });
+  const select = db.prepare('SELECT data, metadata FROM events WHERE position > ? ORDER BY position LIMIT 500');
+  let rows = 0;
+  const baselineMs = await timed(() => {
+    for (let after = 0; ; ) {
+      const page = select.all(after) as { data: string; metadata: string }[];
+      if (page.length === 0) break;
+      for (const row of page) {
+        JSON.parse(row.data);
+        JSON.parse(row.metadata);
+      }
+      rows += page.length;
+      after += page.length;
+    }
+  });
+  db.close();
+  if (rows !== total) throw new Error(`raw read saw ${rows} of ${total} rows`);
+  return {
+    name: `replay ${total.toLocaleString('en')} events into the read model`,
+    unit: 'events/s',
+    ours: total / (oursMs / 1000),
+    baseline: total / (baselineMs / 1000),
+    baselineName: 'raw SELECT + JSON.parse',
+    higherIsBetter: true,
   };
 };

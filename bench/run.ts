@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deliveryPipeline } from './delivery.bench.js';
-import { commandThroughput, rehydration } from './domain-sqlite.bench.js';
+import { commandThroughput, rehydration, replay } from './domain-sqlite.bench.js';
 import { httpApi } from './http-api.bench.js';
 import { type Comparison, machine, table } from './support.js';
 
@@ -10,6 +10,7 @@ import { type Comparison, machine, table } from './support.js';
 const benchmarks: Record<string, () => Promise<Comparison[]>> = {
   commands: async () => [await commandThroughput()],
   rehydrate: async () => [await rehydration()],
+  replay: async () => [await replay()],
   http: httpApi,
   delivery: deliveryPipeline,
 };
