@@ -50,11 +50,11 @@ export const commandThroughput = async (commands = 2000): Promise<Comparison> =>
   // The baseline writes the very same rows, one durable transaction per command, with no read or decision.
   const raw = freshDb('raw');
   const insert = raw.prepare(
-    'INSERT INTO events (event_id, stream_id, revision, type, version, data, metadata, organization_id, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO events (event_id, stream_id, revision, type, version, data, metadata, organization_id, recorded_at, hash, chain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
   const upsert = raw.prepare('INSERT INTO streams (stream_id, revision) VALUES (?, ?) ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision');
   const write = raw.transaction((row: Record<string, unknown>) => {
-    insert.run(row.event_id, row.stream_id, row.revision, row.type, row.version, row.data, row.metadata, row.organization_id, row.recorded_at);
+    insert.run(row.event_id, row.stream_id, row.revision, row.type, row.version, row.data, row.metadata, row.organization_id, row.recorded_at, row.hash, row.chain);
     upsert.run(row.stream_id, row.revision);
   });
   const baselineMs = await timed(() => {
