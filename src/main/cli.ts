@@ -4,7 +4,8 @@ import { InMemoryEventStore } from '../adapters/store/memory/memory-event-store.
 import { CryptoDigest } from '../adapters/ids/crypto/crypto-digest.js';
 import { runAdminCommand } from './commands/admin.js';
 import { runAuditCommand } from './commands/audit.js';
-import { parseDatabaseUrl, readConfig } from './config.js';
+import type { Container } from 'inversify';
+import { type Config, parseDatabaseUrl, readConfig } from './config.js';
 import { buildContainer, closeContainer, createLogger } from './container.js';
 import { runDemo } from './demo.js';
 import { serve, work } from './serve.js';
@@ -40,6 +41,19 @@ Environment:
 The admin commands work on the store DATABASE_URL names, also while the server runs.
 `;
 
+const stdout = (line: string) => process.stdout.write(`${line}\n`);
+const stderr = (line: string) => process.stderr.write(`${line}\n`);
+
+/** Runs a one-off command against the store DATABASE_URL names, closing it afterwards. */
+const withContainer = async (config: Config, run: (c: Container) => Promise<number>): Promise<number> => {
+  const container = buildContainer(config, { logger: createLogger('warn') });
+  try {
+    return await run(container);
+  } finally {
+    await closeContainer(container);
+  }
+};
+
 const main = async (argv: readonly string[]): Promise<number> => {
   const [command = 'help', ...rest] = argv;
   const config = readConfig();
@@ -52,41 +66,23 @@ const main = async (argv: readonly string[]): Promise<number> => {
       await work(config);
       return -1;
     case 'orgs':
-    case 'keys': {
-      const container = buildContainer(config, { logger: createLogger('warn') });
-      try {
-        return await runAdminCommand(
-          [command, ...rest],
-          { organizations: container.get(TOKENS.Organizations), keys: container.get(TOKENS.KeyMaterial), clock: container.get(TOKENS.Clock) },
-          (line) => process.stdout.write(`${line}\n`),
-          (line) => process.stderr.write(`${line}\n`),
-        );
-      } finally {
-        await closeContainer(container);
-      }
-    }
+    case 'keys':
+      return withContainer(config, (c) =>
+        runAdminCommand([command, ...rest], { organizations: c.get(TOKENS.Organizations), keys: c.get(TOKENS.KeyMaterial), clock: c.get(TOKENS.Clock) }, stdout, stderr),
+      );
     case 'history':
     case 'state':
     case 'export':
     case 'replay':
-    case 'verify': {
-      const container = buildContainer(config, { logger: createLogger('warn') });
-      try {
-        return await runAuditCommand(
+    case 'verify':
+      return withContainer(config, (c) =>
+        runAuditCommand(
           [command, ...rest],
-          {
-            eventStore: container.get(TOKENS.EventStore),
-            readModel: container.get(TOKENS.ReadModel),
-            organizations: container.get(TOKENS.Organizations),
-            digest: new CryptoDigest(),
-          },
-          (line) => process.stdout.write(`${line}\n`),
-          (line) => process.stderr.write(`${line}\n`),
-        );
-      } finally {
-        await closeContainer(container);
-      }
-    }
+          { eventStore: c.get(TOKENS.EventStore), readModel: c.get(TOKENS.ReadModel), organizations: c.get(TOKENS.Organizations), digest: new CryptoDigest() },
+          stdout,
+          stderr,
+        ),
+      );
     case 'demo': {
       const location = parseDatabaseUrl(config.databaseUrl);
       const store = location.kind === 'memory' ? new InMemoryEventStore() : SqliteEventStore.open(location.path);

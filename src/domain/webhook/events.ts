@@ -50,4 +50,3 @@ export type WebhookEvent = z.output<typeof WebhookEvent>;
 export type WebhookEventType = WebhookEvent['type'];
 export type EventOf<T extends WebhookEventType> = Extract<WebhookEvent, { type: T }>;
 
-export const WEBHOOK_EVENT_TYPES: readonly WebhookEventType[] = WebhookEvent.options.map((o) => o.shape.type.value);
