@@ -28,14 +28,19 @@ export interface CycleOptions {
   readonly batchSize: number;
 }
 
-/** Claims due deliveries, attempts each once, records the outcome and the next step. Returns how many it attempted. */
+/** Leases up to `limit` due deliveries to this worker. */
+export const claimDue = (deps: DeliveryDeps, options: CycleOptions, limit = options.batchSize): Promise<readonly ClaimedDelivery[]> =>
+  deps.queue.claim({ workerId: options.workerId, now: deps.clock.now().getTime(), leaseMs: options.leaseMs, limit });
+
+/** Claims due deliveries, attempts each once, records the outcomes. Returns how many it attempted. */
 export const runDeliveryCycle = async (deps: DeliveryDeps, options: CycleOptions): Promise<number> => {
-  const claimed = await deps.queue.claim({ workerId: options.workerId, now: deps.clock.now().getTime(), leaseMs: options.leaseMs, limit: options.batchSize });
-  await Promise.all(claimed.map((delivery) => deliverOne(deps, options.workerId, delivery)));
+  const claimed = await claimDue(deps, options);
+  await Promise.all(claimed.map((delivery) => attemptDelivery(deps, options.workerId, delivery)));
   return claimed.length;
 };
 
-const deliverOne = async (deps: DeliveryDeps, workerId: string, delivery: ClaimedDelivery): Promise<void> => {
+/** One attempt of one claimed delivery: send, record the outcome and the next step, pause the webhook if it must. */
+export const attemptDelivery = async (deps: DeliveryDeps, workerId: string, delivery: ClaimedDelivery): Promise<void> => {
   const notifier = deps.notifiers.find((n) => n.kind === delivery.channel.channel);
   const now = deps.clock.now();
   const result = notifier

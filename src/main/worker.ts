@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
-import { type DeliveryDeps, runDeliveryCycle } from '../application/index.js';
+import { type DeliveryDeps, attemptDelivery, claimDue } from '../application/index.js';
 
 export interface RunningWorker {
   readonly id: string;
@@ -8,9 +8,20 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-/** Polls the queue until stopped: a full batch is followed at once by the next, an empty one waits `pollMs`. */
-export const startWorker = (deps: DeliveryDeps, logger: Logger, options: { pollMs: number; batchSize?: number; leaseMs?: number }): RunningWorker => {
+/**
+ * Keeps up to `concurrency` attempts in flight, claiming more as soon as one
+ * finishes, so a slow receiver never holds back deliveries claimed after it.
+ * When nothing is due it waits `pollMs` (or until an attempt frees a slot).
+ */
+export const startWorker = (
+  deps: DeliveryDeps,
+  logger: Logger,
+  options: { pollMs: number; concurrency?: number; leaseMs?: number },
+): RunningWorker => {
   const id = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+  const concurrency = options.concurrency ?? 20;
+  const cycle = { workerId: id, leaseMs: options.leaseMs ?? 60_000, batchSize: concurrency };
+  const inFlight = new Set<Promise<void>>();
   let stopping = false;
   let wake: (() => void) | undefined;
   const pause = (ms: number) =>
@@ -24,16 +35,28 @@ export const startWorker = (deps: DeliveryDeps, logger: Logger, options: { pollM
   const loop = (async () => {
     while (!stopping) {
       try {
-        const attempted = await runDeliveryCycle(deps, { workerId: id, leaseMs: options.leaseMs ?? 60_000, batchSize: options.batchSize ?? 20 });
-        if (attempted === 0) await pause(options.pollMs);
+        const free = concurrency - inFlight.size;
+        const claimed = free > 0 ? await claimDue(deps, cycle, free) : [];
+        for (const delivery of claimed) {
+          const attempt: Promise<void> = attemptDelivery(deps, id, delivery)
+            // The lease brings the delivery back if recording failed; say so and go on.
+            .catch((error: unknown) => logger.error({ err: error, worker: id, deliveryId: delivery.deliveryId }, 'delivery attempt failed'))
+            .finally(() => {
+              inFlight.delete(attempt);
+              wake?.();
+            });
+          inFlight.add(attempt);
+        }
+        if (claimed.length === 0) await pause(options.pollMs);
       } catch (error) {
         // The store may be briefly unavailable; keep going rather than die with work pending.
-        logger.error({ err: error, worker: id }, 'delivery cycle failed; retrying');
+        logger.error({ err: error, worker: id }, 'claiming deliveries failed; retrying');
         await pause(1000);
       }
     }
+    await Promise.all(inFlight);
   })();
-  logger.info({ worker: id }, 'delivery worker started');
+  logger.info({ worker: id, concurrency }, 'delivery worker started');
   return {
     id,
     stop: async () => {

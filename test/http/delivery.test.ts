@@ -177,6 +177,24 @@ describe('delivery pipeline end to end (real API, worker, SQLite file, loopback 
     expect(r.received.map((x) => JSON.parse(x.body).data)).toEqual([{ while: 'active' }]);
   });
 
+  it('does not let a slow receiver hold back deliveries accepted after it', async () => {
+    let slowDone = 0;
+    const slow = await receiver((_req, res) => setTimeout(() => {
+      slowDone = performance.now();
+      res.writeHead(204).end();
+    }, 1500));
+    const fast = await receiver();
+    await createHook(slow.url, { event_types: ['collection.created'] });
+    await createHook(fast.url, { event_types: ['collection.deleted'] });
+    await publish({ event_type: 'collection.created', data: {} });
+    await waitFor(() => slow.received.length === 1, 10_000, 'the slow delivery to start');
+    await publish({ event_type: 'collection.deleted', data: {} });
+    await waitFor(() => fast.received.length === 1, 10_000, 'the fast delivery');
+    const fastArrived = performance.now();
+    expect(slowDone === 0 || fastArrived < slowDone).toBe(true);
+    await waitFor(() => slowDone > 0, 10_000, 'the slow delivery to finish');
+  });
+
   it('exposes delivery metrics to Prometheus', async () => {
     const res = await h.request('GET', '/metrics');
     expect(res.status).toBe(200);
