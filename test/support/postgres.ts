@@ -1,0 +1,38 @@
+import pg from 'pg';
+
+export const PG_URL = process.env.PG_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** Whether a PostgreSQL server answers at PG_TEST_URL; the reason when not. */
+export const probePostgres = async (): Promise<{ ok: true } | { ok: false; reason: string }> => {
+  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, reason: `no PostgreSQL at ${PG_URL.replace(/\/\/[^@]*@/, '//…@')}: ${(error as Error).message}` };
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+};
+
+/** A fresh schema for one test; pools made by `pool()` use it; `drop()` removes it and closes them. */
+export const tempSchema = async () => {
+  const schema = `hl_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  const admin = new pg.Pool({ connectionString: PG_URL, max: 1 });
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  const pools: pg.Pool[] = [];
+  return {
+    schema,
+    pool: () => {
+      const p = new pg.Pool({ connectionString: PG_URL, options: `-c search_path=${schema}`, max: 4 });
+      pools.push(p);
+      return p;
+    },
+    drop: async () => {
+      await Promise.all(pools.map((p) => p.end().catch(() => undefined)));
+      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+      await admin.end();
+    },
+  };
+};
