@@ -3,6 +3,8 @@ import { DEFAULT_RETRY_SCHEDULE, parseRetrySchedule } from '../domain/index.js';
 /** Reads the environment once; the rest of the program receives plain values. */
 export interface Config {
   readonly databaseUrl: string;
+  /** Only with an EventStoreDB event log: where everything else lives. */
+  readonly readModelUrl?: string | undefined;
   readonly host: string;
   readonly port: number;
   readonly delivery: DeliveryConfig;
@@ -43,7 +45,8 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
   if (schedule._tag === 'Left') throw new Error(`HOOKLEDGER_RETRY_SCHEDULE: ${schedule.left}`);
   const twilioReady = env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN && env.TWILIO_FROM;
   return {
-    databaseUrl: env.DATABASE_URL ?? 'sqlite:./data/hookledger.db',
+    databaseUrl: env.DATABASE_URL || 'sqlite:./data/hookledger.db',
+    readModelUrl: env.READ_MODEL_URL || undefined,
     host: env.HOST ?? '127.0.0.1',
     port,
     delivery: {
@@ -63,12 +66,34 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
   };
 };
 
-/** `sqlite:<path>` and `sqlite::memory:` run on SQLite; `memory:` on in-memory adapters (the queue then uses an in-memory SQLite). */
-export type StoreLocation = { kind: 'sqlite'; path: string } | { kind: 'memory' };
+/**
+ * Where data lives. `sqlite:<path>` and `sqlite::memory:` run on SQLite, `postgres://…` on PostgreSQL,
+ * `memory:` on in-memory adapters (the queue then uses an in-memory SQLite), and `esdb://…` /
+ * `esdb+discover://…` keep the event log in EventStoreDB with everything else at READ_MODEL_URL (ADR 0010).
+ */
+export type StoreLocation =
+  | { kind: 'sqlite'; path: string }
+  | { kind: 'postgres'; url: string }
+  | { kind: 'memory' }
+  | { kind: 'esdb'; url: string };
 
 export const parseDatabaseUrl = (url: string): StoreLocation => {
   if (url === 'memory:') return { kind: 'memory' };
   if (url === 'sqlite::memory:') return { kind: 'sqlite', path: ':memory:' };
   if (url.startsWith('sqlite:') && url.length > 'sqlite:'.length) return { kind: 'sqlite', path: url.slice('sqlite:'.length) };
-  throw new Error(`DATABASE_URL ${url.split(':')[0]}:… is not supported yet (use sqlite:<path>, sqlite::memory: or memory:)`);
+  if (/^postgres(ql)?:\/\//.test(url)) return { kind: 'postgres', url };
+  if (/^esdb(\+discover)?:\/\//.test(url)) return { kind: 'esdb', url };
+  throw new Error(`DATABASE_URL ${url.split(':')[0]}:… is not supported (use sqlite:<path>, sqlite::memory:, postgres://…, esdb://… or memory:)`);
 };
+
+/** Where read models, keys, secrets and the queue live: with an EventStoreDB event log, READ_MODEL_URL (SQLite or PostgreSQL). */
+export const parseReadModelUrl = (config: Pick<Config, 'databaseUrl' | 'readModelUrl'>): Exclude<StoreLocation, { kind: 'esdb' }> => {
+  const events = parseDatabaseUrl(config.databaseUrl);
+  if (events.kind !== 'esdb') return events;
+  const rest = parseDatabaseUrl(config.readModelUrl ?? 'sqlite:./data/hookledger.db');
+  if (rest.kind === 'esdb') throw new Error('READ_MODEL_URL must be sqlite:<path> or postgres://…, not EventStoreDB');
+  return rest;
+};
+
+/** The URL with its password masked, for logs. */
+export const maskUrl = (url: string) => url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:…@');

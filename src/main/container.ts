@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { Container } from 'inversify';
+import pg from 'pg';
 import { pino, type Logger } from 'pino';
 import { SmtpNotifier } from '../adapters/channels/email/smtp-notifier.js';
 import { HttpNotifier } from '../adapters/channels/http/http-notifier.js';
@@ -11,10 +12,17 @@ import { createApi } from '../adapters/http/koa/api.js';
 import { CryptoIds } from '../adapters/ids/crypto/crypto-ids.js';
 import { CryptoKeyMaterial } from '../adapters/ids/crypto/crypto-key-material.js';
 import { createDeliveryMetrics } from '../adapters/metrics/prometheus/delivery-metrics.js';
+import { EsdbEventStore } from '../adapters/store/esdb/esdb-event-store.js';
 import { InMemoryEventStore } from '../adapters/store/memory/memory-event-store.js';
 import { InMemoryOrganizationStore } from '../adapters/store/memory/memory-organization-store.js';
 import { InMemoryWebhookReadModel } from '../adapters/store/memory/memory-webhook-read-model.js';
 import { InMemoryWebhookSecrets } from '../adapters/store/memory/memory-webhook-secrets.js';
+import { migratePostgres } from '../adapters/store/postgres/migrations.js';
+import { PostgresDeliveryQueue } from '../adapters/store/postgres/postgres-delivery-queue.js';
+import { PostgresEventStore } from '../adapters/store/postgres/postgres-event-store.js';
+import { PostgresOrganizationStore } from '../adapters/store/postgres/postgres-organization-store.js';
+import { PostgresWebhookReadModel } from '../adapters/store/postgres/postgres-webhook-read-model.js';
+import { PostgresWebhookSecrets } from '../adapters/store/postgres/postgres-webhook-secrets.js';
 import { openSqliteDatabase } from '../adapters/store/sqlite/open-database.js';
 import { SqliteDeliveryQueue } from '../adapters/store/sqlite/sqlite-delivery-queue.js';
 import { SqliteEventStore } from '../adapters/store/sqlite/sqlite-event-store.js';
@@ -24,7 +32,7 @@ import { SqliteWebhookSecrets } from '../adapters/store/sqlite/sqlite-webhook-se
 import { type Caller, type DeliveryDeps, authenticate, executeWebhookCommand } from '../application/index.js';
 import { dottedCatalog, findCatalog } from '../domain/index.js';
 import type { Clock } from '../ports/clock.js';
-import { type Config, parseDatabaseUrl } from './config.js';
+import { type Config, parseDatabaseUrl, parseReadModelUrl } from './config.js';
 import { packageVersion } from './package-info.js';
 import { TOKENS } from './tokens.js';
 
@@ -46,9 +54,10 @@ export const createLogger = (level = process.env.LOG_LEVEL ?? 'info'): Logger =>
 
 /**
  * The composition root: the one place that knows which adapters run,
- * chosen from DATABASE_URL. Everything else receives ports.
+ * chosen from DATABASE_URL (and READ_MODEL_URL). Everything else receives
+ * ports. PostgreSQL schemas are migrated here, before anything uses them.
  */
-export const buildContainer = (config: Config, overrides: Overrides = {}): Container => {
+export const buildContainer = async (config: Config, overrides: Overrides = {}): Promise<Container> => {
   const c = new Container({ defaultScope: 'Singleton' });
   c.bind(TOKENS.Config).toConstantValue(config);
   c.bind(TOKENS.Logger).toConstantValue(overrides.logger ?? createLogger());
@@ -56,22 +65,7 @@ export const buildContainer = (config: Config, overrides: Overrides = {}): Conta
   c.bind(TOKENS.Ids).toConstantValue(new CryptoIds());
   c.bind(TOKENS.KeyMaterial).toConstantValue(new CryptoKeyMaterial());
 
-  const location = parseDatabaseUrl(config.databaseUrl);
-  // With `memory:` the stores are plain in-memory adapters; the queue, which has no such adapter, uses an in-memory SQLite.
-  c.bind(TOKENS.Sqlite).toResolvedValue(() => openSqliteDatabase(location.kind === 'sqlite' ? location.path : ':memory:'));
-  if (location.kind === 'sqlite') {
-    c.bind(TOKENS.EventStore).toResolvedValue((db) => new SqliteEventStore(db), [TOKENS.Sqlite]);
-    c.bind(TOKENS.ReadModel).toResolvedValue((db) => new SqliteWebhookReadModel(db), [TOKENS.Sqlite]);
-    c.bind(TOKENS.Organizations).toResolvedValue((db) => new SqliteOrganizationStore(db), [TOKENS.Sqlite]);
-    c.bind(TOKENS.Secrets).toResolvedValue((db) => new SqliteWebhookSecrets(db), [TOKENS.Sqlite]);
-  } else {
-    c.bind(TOKENS.EventStore).toConstantValue(new InMemoryEventStore());
-    c.bind(TOKENS.ReadModel).toConstantValue(new InMemoryWebhookReadModel());
-    c.bind(TOKENS.Organizations).toConstantValue(new InMemoryOrganizationStore());
-    c.bind(TOKENS.Secrets).toConstantValue(new InMemoryWebhookSecrets());
-  }
-  c.bind(TOKENS.Queue).toResolvedValue((db) => new SqliteDeliveryQueue(db), [TOKENS.Sqlite]);
-
+  await bindStores(c, config);
   const userAgent = `Hookledger/${packageVersion()}`;
   const allowPrivate = config.delivery.allowPrivateDestinations;
   c.bind(TOKENS.Notifiers).toConstantValue([
@@ -84,6 +78,45 @@ export const buildContainer = (config: Config, overrides: Overrides = {}): Conta
   return c;
 };
 
+/** Binds the event store and the other stores for DATABASE_URL / READ_MODEL_URL. */
+const bindStores = async (c: Container, config: Config) => {
+  const events = parseDatabaseUrl(config.databaseUrl);
+  const rest = parseReadModelUrl(config);
+  if (rest.kind === 'postgres') {
+    const pool = new pg.Pool({ connectionString: rest.url, max: Number(process.env.HOOKLEDGER_PG_POOL_SIZE ?? 10) });
+    // An idle client's error (the server restarted) must not crash the process; the next query reconnects.
+    pool.on('error', (error) => c.get(TOKENS.Logger).warn({ err: error.message }, 'PostgreSQL connection lost'));
+    try {
+      await migratePostgres(pool);
+    } catch (error) {
+      await pool.end();
+      throw error;
+    }
+    c.bind(TOKENS.Postgres).toConstantValue(pool);
+    c.bind(TOKENS.ReadModel).toConstantValue(new PostgresWebhookReadModel(pool));
+    c.bind(TOKENS.Organizations).toConstantValue(new PostgresOrganizationStore(pool));
+    c.bind(TOKENS.Secrets).toConstantValue(new PostgresWebhookSecrets(pool));
+    c.bind(TOKENS.Queue).toConstantValue(new PostgresDeliveryQueue(pool));
+    if (events.kind === 'postgres') c.bind(TOKENS.EventStore).toConstantValue(new PostgresEventStore(pool));
+  } else {
+    // With `memory:` the stores are plain in-memory adapters; the queue, which has no such adapter, uses an in-memory SQLite.
+    c.bind(TOKENS.Sqlite).toResolvedValue(() => openSqliteDatabase(rest.kind === 'sqlite' ? rest.path : ':memory:'));
+    if (rest.kind === 'sqlite') {
+      c.bind(TOKENS.ReadModel).toResolvedValue((db) => new SqliteWebhookReadModel(db), [TOKENS.Sqlite]);
+      c.bind(TOKENS.Organizations).toResolvedValue((db) => new SqliteOrganizationStore(db), [TOKENS.Sqlite]);
+      c.bind(TOKENS.Secrets).toResolvedValue((db) => new SqliteWebhookSecrets(db), [TOKENS.Sqlite]);
+      if (events.kind === 'sqlite') c.bind(TOKENS.EventStore).toResolvedValue((db) => new SqliteEventStore(db), [TOKENS.Sqlite]);
+    } else {
+      c.bind(TOKENS.EventStore).toConstantValue(new InMemoryEventStore());
+      c.bind(TOKENS.ReadModel).toConstantValue(new InMemoryWebhookReadModel());
+      c.bind(TOKENS.Organizations).toConstantValue(new InMemoryOrganizationStore());
+      c.bind(TOKENS.Secrets).toConstantValue(new InMemoryWebhookSecrets());
+    }
+    c.bind(TOKENS.Queue).toResolvedValue((db) => new SqliteDeliveryQueue(db), [TOKENS.Sqlite]);
+  }
+  if (events.kind === 'esdb') c.bind(TOKENS.EventStore).toConstantValue(new EsdbEventStore(events.url));
+};
+
 /** Closes what the container opened. */
 export const closeContainer = async (c: Container): Promise<void> => {
   for (const n of c.get(TOKENS.Notifiers)) if (n instanceof SmtpNotifier) n.close();
@@ -92,6 +125,7 @@ export const closeContainer = async (c: Container): Promise<void> => {
     const db = c.get(TOKENS.Sqlite);
     if (db.open) db.close();
   }
+  if (c.isBound(TOKENS.Postgres)) await c.get(TOKENS.Postgres).end();
 };
 
 const webhookDeps = (c: Container) => ({ eventStore: c.get(TOKENS.EventStore), clock: c.get(TOKENS.Clock), ids: c.get(TOKENS.Ids) });

@@ -1,5 +1,5 @@
 import { listen } from '../adapters/http/koa/server.js';
-import type { Config } from './config.js';
+import { type Config, maskUrl } from './config.js';
 import { buildApi, buildContainer, buildDeliveryDeps, closeContainer } from './container.js';
 import { packageVersion } from './package-info.js';
 import { TOKENS } from './tokens.js';
@@ -7,7 +7,7 @@ import { type RunningWorker, startWorker } from './worker.js';
 
 /** Runs the HTTP API (and, unless HOOKLEDGER_WORKER=false, the delivery worker) until SIGTERM or SIGINT, then drains and closes the store. */
 export const serve = async (config: Config): Promise<void> => {
-  const container = buildContainer(config);
+  const container = await buildContainer(config);
   const logger = container.get(TOKENS.Logger);
   const { app } = buildApi(container, packageVersion());
   if ((await container.get(TOKENS.Organizations).listOrganizations()).length === 0) {
@@ -23,7 +23,7 @@ export const serve = async (config: Config): Promise<void> => {
   const worker: RunningWorker | undefined = config.delivery.workerInProcess
     ? startWorker(buildDeliveryDeps(container), logger, { pollMs: config.delivery.pollMs, leaseMs: config.delivery.leaseMs })
     : undefined;
-  logger.info({ url: running.url, database: config.databaseUrl.replace(/\/\/[^@]*@/, '//…@') }, `listening on ${running.url}`);
+  logger.info({ url: running.url, database: maskUrl(config.databaseUrl) }, `listening on ${running.url}`);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -42,7 +42,7 @@ export const serve = async (config: Config): Promise<void> => {
 
 /** Runs only the delivery worker (`hookledger worker`), e.g. beside API processes started with HOOKLEDGER_WORKER=false. */
 export const work = async (config: Config): Promise<void> => {
-  const container = buildContainer(config);
+  const container = await buildContainer(config);
   const logger = container.get(TOKENS.Logger);
   const worker = startWorker(buildDeliveryDeps(container), logger, { pollMs: config.delivery.pollMs, leaseMs: config.delivery.leaseMs });
   const stop = async (signal: string) => {

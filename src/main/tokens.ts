@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { ServiceIdentifier } from 'inversify';
+import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Clock, DeliveryQueue, EventStore, IdGenerator, KeyMaterial, Notifier, OrganizationStore, WebhookReadModel, WebhookSecrets } from '../ports/index.js';
 import type { Config } from './config.js';
@@ -11,6 +12,7 @@ export interface Tokens {
   readonly Ids: ServiceIdentifier<IdGenerator>;
   readonly KeyMaterial: ServiceIdentifier<KeyMaterial>;
   readonly Sqlite: ServiceIdentifier<BetterSqlite3.Database>;
+  readonly Postgres: ServiceIdentifier<pg.Pool>;
   readonly EventStore: ServiceIdentifier<EventStore>;
   readonly ReadModel: ServiceIdentifier<WebhookReadModel>;
   readonly Organizations: ServiceIdentifier<OrganizationStore>;
@@ -35,6 +37,7 @@ export const TOKENS: Tokens = {
   Ids: token('Ids'),
   KeyMaterial: token('KeyMaterial'),
   Sqlite: token('Sqlite'),
+  Postgres: token('Postgres'),
   EventStore: token('EventStore'),
   ReadModel: token('ReadModel'),
   Organizations: token('Organizations'),

@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PostgresDeliveryQueue } from '../../src/adapters/store/postgres/postgres-delivery-queue.js';
+import { migratedSchema, onPostgres } from '../support/postgres.js';
 import { openSqliteDatabase } from '../../src/adapters/store/sqlite/open-database.js';
 import { SqliteDeliveryQueue } from '../../src/adapters/store/sqlite/sqlite-delivery-queue.js';
 import type { AcceptedMessage, AttemptRecord, DeliveryQueue, DeliveryTarget } from '../../src/ports/delivery-queue.js';
@@ -13,12 +15,14 @@ const target = (webhookId = 'wh_0000000001', channelIndex = 0): DeliveryTarget =
 const ok = (at = T0): AttemptRecord => ({ at: new Date(at).toISOString(), succeeded: true, statusCode: 200, latencyMs: 5 });
 const bad = (at = T0, statusCode = 500): AttemptRecord => ({ at: new Date(at).toISOString(), succeeded: false, statusCode, latencyMs: 5, error: `HTTP ${statusCode}` });
 
-const contract = (name: string, factory: () => { queue: DeliveryQueue; second?: () => DeliveryQueue; cleanup: () => Promise<void> }) =>
+type Fixture = { queue: DeliveryQueue; second?: () => DeliveryQueue; cleanup: () => Promise<void> };
+
+const contract = (name: string, factory: () => Fixture | Promise<Fixture>) =>
   describe(`DeliveryQueue contract: ${name}`, () => {
-    let f: ReturnType<typeof factory>;
+    let f: Fixture;
     let q: DeliveryQueue;
-    beforeEach(() => {
-      f = factory();
+    beforeEach(async () => {
+      f = await factory();
       q = f.queue;
     });
     afterEach(() => f.cleanup());
@@ -85,6 +89,27 @@ const contract = (name: string, factory: () => { queue: DeliveryQueue; second?: 
       expect(await q.failureStreak('wh_0000000001')).toEqual({ count: 3, since: new Date(T0 + 10_000).toISOString() });
     });
 
+    it('never hands one job to two workers claiming at once, across connections', async () => {
+      for (let n = 1; n <= 40; n++) await q.enqueue(msg(n), [target()]);
+      const queues = [q, ...(f.second ? [f.second(), f.second()] : [])];
+      const claims = await Promise.all(
+        Array.from({ length: 6 }, (_, i) => queues[i % queues.length]!.claim({ workerId: `w${i}`, now: T0, leaseMs: 60_000, limit: 9 })),
+      );
+      const ids = claims.flat().map((d) => d.message.messageId);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(ids.length).toBe(40);
+    });
+
+    it('accepts a repeated idempotency key sent concurrently once', async () => {
+      const key = { key: 'same', expiresAt: new Date(T0 + 86_400_000).toISOString() };
+      const queues = [q, ...(f.second ? [f.second()] : [])];
+      const results = await Promise.all([1, 2, 3, 4, 5].map((n) => queues[n % queues.length]!.enqueue(msg(n), [target()], key)));
+      expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
+      const first = results.find((r) => !r.duplicate)!.messageId;
+      expect(results.every((r) => r.messageId === first)).toBe(true);
+      expect(await claim()).toHaveLength(1);
+    });
+
     it('reports depth and the oldest due age', async () => {
       await q.enqueue(msg(1), [target(), target('wh_0000000002')]);
       expect(await q.depth(T0 + 3000)).toEqual({ pending: 2, oldestDueMs: 3000 });
@@ -106,3 +131,9 @@ contract('SQLite :memory:', () => {
   const db = openSqliteDatabase(':memory:');
   return { queue: new SqliteDeliveryQueue(db), cleanup: async () => void db.close() };
 });
+onPostgres('DeliveryQueue contract', () =>
+  contract('PostgreSQL', async () => {
+    const t = await migratedSchema();
+    return { queue: new PostgresDeliveryQueue(t.first), second: () => new PostgresDeliveryQueue(t.pool()), cleanup: t.drop };
+  }),
+);

@@ -1,14 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PostgresWebhookSecrets } from '../../src/adapters/store/postgres/postgres-webhook-secrets.js';
+import { migratedSchema, onPostgres } from '../support/postgres.js';
 import { InMemoryWebhookSecrets } from '../../src/adapters/store/memory/memory-webhook-secrets.js';
 import { SqliteWebhookSecrets } from '../../src/adapters/store/sqlite/sqlite-webhook-secrets.js';
 import type { WebhookSecrets } from '../../src/ports/webhook-secrets.js';
 import { tempSqlite } from '../support/sqlite-temp.js';
 
-const contract = (name: string, factory: () => { secrets: WebhookSecrets; reopen?: () => WebhookSecrets; cleanup: () => Promise<void> }) =>
+type Fixture = { secrets: WebhookSecrets; reopen?: () => WebhookSecrets; cleanup: () => Promise<void> };
+
+const contract = (name: string, factory: () => Fixture | Promise<Fixture>) =>
   describe(`WebhookSecrets contract: ${name}`, () => {
-    let f: ReturnType<typeof factory>;
-    beforeEach(() => {
-      f = factory();
+    let f: Fixture;
+    beforeEach(async () => {
+      f = await factory();
     });
     afterEach(() => f.cleanup());
 
@@ -40,3 +44,9 @@ contract('SQLite file', () => {
   const t = tempSqlite();
   return { secrets: new SqliteWebhookSecrets(t.db), reopen: () => new SqliteWebhookSecrets(t.reopen()), cleanup: t.cleanup };
 });
+onPostgres('WebhookSecrets contract', () =>
+  contract('PostgreSQL', async () => {
+    const t = await migratedSchema();
+    return { secrets: new PostgresWebhookSecrets(t.first), reopen: () => new PostgresWebhookSecrets(t.pool()), cleanup: t.drop };
+  }),
+);

@@ -1,18 +1,18 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness, webhookBody } from '../support/http-harness.js';
+import { type Harness, type StoreKind, availableKinds, startHarness, webhookBody } from '../support/http-harness.js';
 import { startReceiver } from '../support/receivers.js';
 import { waitFor } from '../support/wait-for.js';
 
 const W = '/v1/organizations/webhooks';
 
-describe('delivery pipeline end to end (real API, worker, SQLite file, loopback receivers)', () => {
+describe.each<StoreKind>(await availableKinds('sqlite-file', 'postgres'))('delivery pipeline end to end (real API, worker, %s, loopback receivers)', (kind) => {
   let h: Harness;
   let key: string;
   const closers: (() => Promise<void>)[] = [];
 
   beforeAll(async () => {
-    h = await startHarness('sqlite-file', undefined, { worker: true, realClock: true, env: { HOOKLEDGER_AUTO_PAUSE_FAILURES: '4' } });
+    h = await startHarness(kind, undefined, { worker: true, realClock: true, env: { HOOKLEDGER_AUTO_PAUSE_FAILURES: '4' } });
     key = (await h.newOrg()).key;
   });
   afterAll(async () => {

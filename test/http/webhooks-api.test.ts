@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, type StoreKind, startHarness, webhookBody } from '../support/http-harness.js';
+import { type Harness, type StoreKind, availableKinds, startHarness, webhookBody } from '../support/http-harness.js';
 
 const W = '/v1/organizations/webhooks';
 
-describe.each<StoreKind>(['sqlite-file', 'memory'])('webhook API over HTTP (%s)', (kind) => {
+describe.each<StoreKind>(await availableKinds('sqlite-file', 'memory', 'postgres'))('webhook API over HTTP (%s)', (kind) => {
   let h: Harness;
   let key: string;
   const logs: string[] = [];

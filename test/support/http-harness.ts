@@ -9,13 +9,22 @@ import { readConfig } from '../../src/main/config.js';
 import { buildApi, buildContainer, buildDeliveryDeps, closeContainer } from '../../src/main/container.js';
 import { TOKENS } from '../../src/main/tokens.js';
 import { type RunningWorker, startWorker } from '../../src/main/worker.js';
+import { PG_URL, postgresAnswers, probePostgres, tempSchema } from './postgres.js';
 
-export type StoreKind = 'sqlite-file' | 'memory';
+export type StoreKind = 'sqlite-file' | 'memory' | 'postgres';
+
+/** The given kinds, with `postgres` dropped (and the reason printed) where no server answers. */
+export const availableKinds = async (...kinds: StoreKind[]): Promise<StoreKind[]> => {
+  if (!kinds.includes('postgres') || postgresAnswers) return kinds;
+  const probe = await probePostgres();
+  console.log(`SKIPPED the PostgreSQL run of this suite: ${probe.ok ? 'server appeared late' : probe.reason}`);
+  return kinds.filter((k) => k !== 'postgres');
+};
 
 export interface Harness {
   readonly url: string;
   readonly clock: ManualClock;
-  readonly container: ReturnType<typeof buildContainer>;
+  readonly container: Awaited<ReturnType<typeof buildContainer>>;
   /** Creates an organization and returns a key for it. */
   newOrg(name?: string, catalogId?: string): Promise<{ key: string; organizationId: string }>;
   request(method: string, path: string, options?: { key?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> }): Promise<{
@@ -30,7 +39,6 @@ export interface Harness {
 
 let orgs = 0;
 
-/** The real API on a real port, over a real SQLite file (or the in-memory adapters). */
 export interface HarnessOptions {
   /** Run the delivery worker with this environment (a short HOOKLEDGER_RETRY_SCHEDULE, private destinations allowed). */
   readonly worker?: boolean;
@@ -39,13 +47,16 @@ export interface HarnessOptions {
   readonly realClock?: boolean;
 }
 
+/** The real API on a real port, over a real SQLite file, a PostgreSQL schema of its own, or the in-memory adapters. */
 export const startHarness = async (kind: StoreKind = 'sqlite-file', logLines?: string[], options: HarnessOptions = {}): Promise<Harness> => {
   const dir = mkdtempSync(join(tmpdir(), 'hookledger-http-'));
-  const databaseUrl = kind === 'memory' ? 'memory:' : `sqlite:${join(dir, 'hookledger.db')}`;
+  const schema = kind === 'postgres' ? await tempSchema() : undefined;
+  const databaseUrl =
+    kind === 'memory' ? 'memory:' : schema ? `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema.schema}`)}` : `sqlite:${join(dir, 'hookledger.db')}`;
   const clock = new ManualClock('2026-11-22T10:00:00.000Z');
   const logger = pino({ level: 'info' }, { write: (line: string) => void logLines?.push(line) });
   const config = { ...readConfig({ HOOKLEDGER_ALLOW_PRIVATE_DESTINATIONS: 'true', HOOKLEDGER_RETRY_SCHEDULE: '0,50ms,100ms', ...options.env }), databaseUrl, port: 0 };
-  const container = buildContainer(config, { clock: options.realClock ? undefined : clock, logger });
+  const container = await buildContainer(config, { clock: options.realClock ? undefined : clock, logger });
   const { app } = buildApi(container, 'test');
   const running = await listen(app, '127.0.0.1', 0);
   const worker: RunningWorker | undefined = options.worker ? startWorker(buildDeliveryDeps(container), logger, { pollMs: 20 }) : undefined;
@@ -95,6 +106,7 @@ export const startHarness = async (kind: StoreKind = 'sqlite-file', logLines?: s
       await running.close(1000);
       await worker?.stop();
       await closeContainer(container);
+      await schema?.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

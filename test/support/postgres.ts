@@ -1,3 +1,4 @@
+import { describe, it } from 'vitest';
 import pg from 'pg';
 
 export const PG_URL = process.env.PG_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -35,4 +36,33 @@ export const tempSchema = async () => {
       await admin.end();
     },
   };
+};
+
+const server = await probePostgres();
+
+/** Whether the suites that need PostgreSQL run here. */
+export const postgresAnswers = server.ok;
+
+/** A migrated schema of its own; `pool()` opens another pool on it (another process, as far as the database can tell). */
+export const migratedSchema = async () => {
+  const { migratePostgres } = await import('../../src/adapters/store/postgres/migrations.js');
+  const t = await tempSchema();
+  const first = t.pool();
+  await migratePostgres(first);
+  return { ...t, first };
+};
+
+/**
+ * Registers a contract suite on PostgreSQL, or says loudly that it skipped and
+ * why (no server answering at PG_TEST_URL).
+ */
+export const onPostgres = (suite: string, register: () => void) => {
+  if (server.ok) {
+    register();
+  } else {
+    console.log(`SKIPPED ${suite} on PostgreSQL: ${server.reason}`);
+    describe.skip(`${suite}: PostgreSQL (${server.reason})`, () => {
+      it('needs a server', () => undefined);
+    });
+  }
 };

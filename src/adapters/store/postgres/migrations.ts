@@ -31,13 +31,98 @@ export const pgMigrations: PgMigration[] = [
       CREATE INDEX events_org_position ON events (organization_id, position);
     `,
   },
+  {
+    version: 2,
+    name: 'read model, organizations, keys, secrets, delivery queue',
+    sql: `
+      CREATE TABLE webhook_list (
+        webhook_id      TEXT PRIMARY KEY,
+        organization_id TEXT NOT NULL,
+        sequence        BIGINT NOT NULL UNIQUE,
+        status          TEXT NOT NULL,
+        event_types     TEXT[] NOT NULL,
+        version         INTEGER NOT NULL,
+        state           TEXT NOT NULL
+      );
+      CREATE INDEX webhook_list_org ON webhook_list (organization_id, sequence);
+      CREATE TABLE projection_checkpoints (name TEXT PRIMARY KEY, position BIGINT NOT NULL);
+
+      CREATE TABLE organizations (
+        id         TEXT PRIMARY KEY,
+        name       TEXT NOT NULL UNIQUE,
+        catalog_id TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE api_keys (
+        key_id          TEXT PRIMARY KEY,
+        organization_id TEXT NOT NULL REFERENCES organizations (id),
+        hash            TEXT NOT NULL,
+        created_at      TEXT NOT NULL,
+        revoked_at      TEXT
+      );
+      CREATE TABLE webhook_secrets (
+        webhook_id          TEXT PRIMARY KEY,
+        current             TEXT NOT NULL,
+        previous            TEXT,
+        previous_expires_at TEXT
+      );
+
+      CREATE TABLE messages (
+        message_id      TEXT PRIMARY KEY,
+        organization_id TEXT NOT NULL,
+        event_type      TEXT NOT NULL,
+        data            TEXT NOT NULL,
+        accepted_at     TEXT NOT NULL
+      );
+      CREATE INDEX messages_accepted ON messages (accepted_at);
+      CREATE TABLE idempotency_keys (
+        organization_id TEXT NOT NULL,
+        key             TEXT NOT NULL,
+        message_id      TEXT NOT NULL,
+        expires_at      TEXT NOT NULL,
+        PRIMARY KEY (organization_id, key)
+      );
+      CREATE TABLE deliveries (
+        delivery_id     BIGSERIAL PRIMARY KEY,
+        message_id      TEXT NOT NULL REFERENCES messages (message_id),
+        organization_id TEXT NOT NULL,
+        webhook_id      TEXT NOT NULL,
+        webhook_name    TEXT NOT NULL,
+        channel_index   INTEGER NOT NULL,
+        channel_kind    TEXT NOT NULL,
+        channel         TEXT NOT NULL,
+        status          TEXT NOT NULL,
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at BIGINT,
+        lease_until     BIGINT,
+        leased_by       TEXT,
+        UNIQUE (message_id, webhook_id, channel_index)
+      );
+      -- Claims look only at due work: partial indexes keep finished deliveries out of them.
+      CREATE INDEX deliveries_scheduled ON deliveries (next_attempt_at, delivery_id) WHERE status = 'scheduled';
+      CREATE INDEX deliveries_leased ON deliveries (lease_until) WHERE status = 'leased';
+      CREATE INDEX deliveries_webhook ON deliveries (webhook_id, status);
+      CREATE TABLE delivery_attempts (
+        attempt_id    BIGSERIAL PRIMARY KEY,
+        delivery_id   BIGINT NOT NULL REFERENCES deliveries (delivery_id),
+        attempt       INTEGER NOT NULL,
+        at            TEXT NOT NULL,
+        succeeded     BOOLEAN NOT NULL,
+        status_code   INTEGER,
+        latency_ms    DOUBLE PRECISION NOT NULL,
+        response_body TEXT,
+        error         TEXT
+      );
+      CREATE INDEX delivery_attempts_delivery ON delivery_attempts (delivery_id, attempt_id);
+    `,
+  },
 ];
 
 // Any fixed number: every Hookledger process serialises migrations on it.
 const MIGRATION_LOCK = 7_321_001;
 
 /** Applies missing migrations under a session advisory lock, so processes starting together are safe. */
-export const migratePostgres = async (pool: Pool, all: readonly PgMigration[] = pgMigrations): Promise<number[]> => {
+export const migratePostgres = async (pool: Pool, all: readonly PgMigration[] = pgMigrations, onApply?: (m: PgMigration) => void): Promise<number[]> => {
   const client = await pool.connect();
   const applied: number[] = [];
   try {
@@ -46,6 +131,7 @@ export const migratePostgres = async (pool: Pool, all: readonly PgMigration[] = 
     const done = new Set((await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
     for (const m of [...all].sort((a, b) => a.version - b.version)) {
       if (done.has(m.version)) continue;
+      onApply?.(m);
       await client.query('BEGIN');
       try {
         await client.query(m.sql);

@@ -9,6 +9,7 @@ import type {
   StoredEvent,
 } from '../../../ports/event-store.js';
 import { sealEvent } from '../../shared/seal-event.js';
+import { inTransaction } from './transaction.js';
 
 interface EventRow {
   position: string; // BIGSERIAL arrives as text
@@ -51,19 +52,14 @@ export class PostgresEventStore implements EventStore {
 
   async append(streamId: string, expectedRevision: number, events: readonly NewEvent[]): Promise<AppendResult> {
     const rows = events.map((e) => ({ e, data: JSON.stringify(e.data), metadata: JSON.stringify(e.metadata) }));
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
-      const result = await this.appendLocked(client, streamId, expectedRevision, rows);
-      await client.query(result.ok ? 'COMMIT' : 'ROLLBACK');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    return inTransaction(
+      this.pool,
+      async (client) => {
+        await client.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
+        return this.appendLocked(client, streamId, expectedRevision, rows);
+      },
+      (result) => result.ok,
+    );
   }
 
   private async appendLocked(

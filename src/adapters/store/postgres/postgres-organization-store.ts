@@ -1,0 +1,45 @@
+import type { Pool } from 'pg';
+import type { ApiKeyRecord, CreateOrganizationResult, Organization, OrganizationStore } from '../../../ports/organizations.js';
+
+interface OrgRow { id: string; name: string; catalog_id: string; created_at: string }
+interface KeyRow { key_id: string; organization_id: string; hash: string; created_at: string; revoked_at: string | null }
+
+const toOrg = (r: OrgRow): Organization => ({ id: r.id, name: r.name, catalogId: r.catalog_id, createdAt: r.created_at });
+const toKey = (r: KeyRow): ApiKeyRecord => ({
+  keyId: r.key_id, organizationId: r.organization_id, hash: r.hash, createdAt: r.created_at,
+  ...(r.revoked_at ? { revokedAt: r.revoked_at } : {}),
+});
+
+export class PostgresOrganizationStore implements OrganizationStore {
+  constructor(private readonly pool: Pool) {}
+
+  async createOrganization(o: Organization): Promise<CreateOrganizationResult> {
+    const result = await this.pool.query('INSERT INTO organizations (id, name, catalog_id, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [
+      o.id, o.name, o.catalogId, o.createdAt,
+    ]);
+    return result.rowCount === 1 ? { ok: true } : { ok: false, reason: 'name-taken' };
+  }
+
+  async findOrganization(idOrName: string): Promise<Organization | undefined> {
+    // An id match wins over a name that happens to look like an id.
+    const result = await this.pool.query<OrgRow>('SELECT * FROM organizations WHERE id = $1 OR name = $1 ORDER BY (id = $1) DESC LIMIT 1', [idOrName]);
+    return result.rows[0] ? toOrg(result.rows[0]) : undefined;
+  }
+
+  async listOrganizations(): Promise<readonly Organization[]> {
+    return (await this.pool.query<OrgRow>('SELECT * FROM organizations ORDER BY created_at, id')).rows.map(toOrg);
+  }
+
+  async addApiKey(key: ApiKeyRecord): Promise<void> {
+    await this.pool.query('INSERT INTO api_keys (key_id, organization_id, hash, created_at) VALUES ($1, $2, $3, $4)', [key.keyId, key.organizationId, key.hash, key.createdAt]);
+  }
+
+  async findApiKey(keyId: string): Promise<ApiKeyRecord | undefined> {
+    const result = await this.pool.query<KeyRow>('SELECT * FROM api_keys WHERE key_id = $1', [keyId]);
+    return result.rows[0] ? toKey(result.rows[0]) : undefined;
+  }
+
+  async revokeApiKey(keyId: string, at: string): Promise<boolean> {
+    return (await this.pool.query('UPDATE api_keys SET revoked_at = coalesce(revoked_at, $1) WHERE key_id = $2', [at, keyId])).rowCount === 1;
+  }
+}
