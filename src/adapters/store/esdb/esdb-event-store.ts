@@ -59,15 +59,26 @@ export class EsdbEventStore implements EventStore {
   /** Exact $all positions and chains of events already read, to resume a page after them. */
   private readonly seen = new Map<number, { position: Position; chain: string }>();
 
-  constructor(connectionString: string) {
+  /**
+   * `namespace` prefixes every stream this store writes and limits what it reads to them, so
+   * several deployments (or test runs) can share one EventStoreDB; the global chain is per namespace.
+   */
+  constructor(
+    connectionString: string,
+    private readonly namespace = '',
+  ) {
     this.client = EventStoreDBClient.connectionString(connectionString);
+  }
+
+  private stream(streamId: string) {
+    return `${this.namespace}${streamId}`;
   }
 
   async append(streamId: string, expectedRevision: number, events: readonly NewEvent[]): Promise<AppendResult> {
     const ids = new Set(events.map((e) => e.eventId));
     if (ids.size !== events.length) throw new Error('an append cannot repeat an event id');
     for (const e of events) JSON.stringify(e.data); // throws on what JSON cannot hold, before anything is written
-    const last = await this.lastOf(streamId);
+    const last = await this.lastOf(this.stream(streamId));
     const actual = last ? Number(last.revision) + 1 : 0;
     if (actual !== expectedRevision) return { ok: false, expected: expectedRevision, actual };
     if (events.length === 0) return { ok: true, nextRevision: actual, lastPosition: 0 };
@@ -81,7 +92,7 @@ export class EsdbEventStore implements EventStore {
       return jsonEvent({ id: esdbId(e.eventId), type: e.type, data: e.data as Record<string, unknown>, metadata: metadata as unknown as Record<string, unknown> });
     });
     try {
-      const result = await this.client.appendToStream(streamId, data, { expectedRevision: expectedRevision === 0 ? NO_STREAM : BigInt(expectedRevision - 1) });
+      const result = await this.client.appendToStream(this.stream(streamId), data, { expectedRevision: expectedRevision === 0 ? NO_STREAM : BigInt(expectedRevision - 1) });
       return { ok: true, nextRevision: Number(result.nextExpectedRevision) + 1, lastPosition: Number(result.position?.prepare ?? 0n) };
     } catch (error) {
       if (error instanceof WrongExpectedVersionError) {
@@ -104,7 +115,7 @@ export class EsdbEventStore implements EventStore {
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<readonly StoredEvent[]> {
     const out: StoredEvent[] = [];
     try {
-      for await (const resolved of this.client.readStream(streamId, { direction: FORWARDS, fromRevision: START })) {
+      for await (const resolved of this.client.readStream(this.stream(streamId), { direction: FORWARDS, fromRevision: START })) {
         const e = resolved.event;
         if (!e) continue;
         const stored = this.toStored(e, e.position?.prepare, '');
@@ -127,7 +138,7 @@ export class EsdbEventStore implements EventStore {
     const out: StoredEvent[] = [];
     for await (const resolved of this.client.readAll({ direction: FORWARDS, fromPosition: known?.position ?? START, resolveLinkTos: false })) {
       const e = resolved.event;
-      if (!e || e.type.startsWith('$') || e.streamId.startsWith('$')) continue;
+      if (!e || e.type.startsWith('$') || !e.streamId.startsWith(this.namespace) || e.streamId.startsWith('$')) continue;
       const position = Number(e.position.prepare);
       const hash = (e.metadata as EsdbMetadata | undefined)?.hash;
       if (typeof hash !== 'string') continue; // not written by Hookledger
@@ -137,7 +148,7 @@ export class EsdbEventStore implements EventStore {
       }
       chain = sha256(chainInput(chain, hash));
       this.remember(position, e.position, chain);
-      if (options.streamPrefix !== undefined && !e.streamId.startsWith(options.streamPrefix)) continue;
+      if (options.streamPrefix !== undefined && !e.streamId.startsWith(this.stream(options.streamPrefix))) continue;
       out.push(this.toStored(e, e.position.prepare, chain));
       if (out.length >= limit) break;
     }
@@ -158,7 +169,7 @@ export class EsdbEventStore implements EventStore {
     const { eventId, version, hash, ...metadata } = e.metadata as EsdbMetadata;
     return {
       eventId,
-      streamId: e.streamId,
+      streamId: e.streamId.slice(this.namespace.length),
       revision: Number(e.revision) + 1,
       position: Number(prepare ?? 0n),
       type: e.type,
