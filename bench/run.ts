@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { deliveryPipeline } from './delivery.bench.js';
 import { commandThroughput, rehydration, replay } from './domain-sqlite.bench.js';
 import { httpApi } from './http-api.bench.js';
+import { postgresAppends, postgresAvailable, postgresQueue } from './postgres.bench.js';
 import { type Comparison, machine, table } from './support.js';
 
 // Every benchmark of the project, each beside its baseline from the same run.
@@ -13,6 +14,14 @@ const benchmarks: Record<string, () => Promise<Comparison[]>> = {
   replay: async () => [await replay()],
   http: httpApi,
   delivery: deliveryPipeline,
+  postgres: async () => {
+    const missing = await postgresAvailable();
+    if (missing) {
+      process.stderr.write(`  SKIPPED the PostgreSQL benchmarks: ${missing}\n`);
+      return [];
+    }
+    return [await postgresAppends(), ...(await postgresQueue())];
+  },
 };
 const only = process.argv.slice(2);
 const unknown = only.filter((name) => !(name in benchmarks));

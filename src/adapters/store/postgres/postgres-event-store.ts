@@ -1,4 +1,4 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import { GENESIS } from '../../../domain/index.js';
 import type {
   AppendResult,
@@ -9,7 +9,6 @@ import type {
   StoredEvent,
 } from '../../../ports/event-store.js';
 import { sealEvent } from '../../shared/seal-event.js';
-import { inTransaction } from './transaction.js';
 
 interface EventRow {
   position: string; // BIGSERIAL arrives as text
@@ -50,51 +49,59 @@ export class PostgresEventStore implements EventStore {
     private readonly ownsPool = false,
   ) {}
 
+  /**
+   * Two round trips while the lock is held, since every append in every process waits on it:
+   * BEGIN + lock + the stream's head, then the insert + COMMIT. Both go as simple-protocol
+   * statements, so values are inlined with the driver's literal escaping.
+   */
   async append(streamId: string, expectedRevision: number, events: readonly NewEvent[]): Promise<AppendResult> {
     const rows = events.map((e) => ({ e, data: JSON.stringify(e.data), metadata: JSON.stringify(e.metadata) }));
-    return inTransaction(
-      this.pool,
-      async (client) => {
-        await client.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
-        return this.appendLocked(client, streamId, expectedRevision, rows);
-      },
-      (result) => result.ok,
-    );
-  }
-
-  private async appendLocked(
-    client: PoolClient,
-    streamId: string,
-    expectedRevision: number,
-    rows: { e: NewEvent; data: string; metadata: string }[],
-  ): Promise<AppendResult> {
-    const current = await client.query<{ revision: number }>('SELECT revision FROM streams WHERE stream_id = $1', [streamId]);
-    const actual = current.rows[0]?.revision ?? 0;
-    if (actual !== expectedRevision) return { ok: false, expected: expectedRevision, actual };
-    if (rows.length === 0) return { ok: true, nextRevision: actual, lastPosition: 0 };
-    const lastInStream = await client.query<{ hash: string }>('SELECT hash FROM events WHERE stream_id = $1 ORDER BY revision DESC LIMIT 1', [streamId]);
-    const lastChain = await client.query<{ chain: string }>('SELECT chain FROM events ORDER BY position DESC LIMIT 1');
-    let previousInStream = lastInStream.rows[0]?.hash ?? GENESIS;
-    let previousChain = lastChain.rows[0]?.chain ?? GENESIS;
-    let revision = actual;
-    let lastPosition = 0;
-    for (const { e, data, metadata } of rows) {
-      revision += 1;
-      const seal = sealEvent({ streamId, revision, eventId: e.eventId, type: e.type, version: e.version, data: e.data, metadata: e.metadata }, previousInStream, previousChain);
-      previousInStream = seal.hash;
-      previousChain = seal.chain;
-      const inserted = await client.query<{ position: string }>(
-        `INSERT INTO events (event_id, stream_id, revision, type, version, data, metadata, organization_id, recorded_at, hash, chain)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING position`,
-        [e.eventId, streamId, revision, e.type, e.version, data, metadata, e.metadata.organizationId, e.metadata.recordedAt, seal.hash, seal.chain],
-      );
-      lastPosition = Number(inserted.rows[0]!.position);
+    const client = await this.pool.connect();
+    let open = false;
+    try {
+      const lit = (value: string) => client.escapeLiteral(value);
+      open = true;
+      const results = (await client.query(
+        `BEGIN; SELECT pg_advisory_xact_lock(${APPEND_LOCK});
+         SELECT (SELECT revision FROM streams WHERE stream_id = ${lit(streamId)}) AS revision,
+                (SELECT hash FROM events WHERE stream_id = ${lit(streamId)} ORDER BY revision DESC LIMIT 1) AS hash,
+                (SELECT chain FROM events ORDER BY position DESC LIMIT 1) AS chain`,
+      )) as unknown as { rows: { revision: number | null; hash: string | null; chain: string | null }[] }[];
+      const head = results[2]!.rows[0]!;
+      const actual = head.revision ?? 0;
+      if (actual !== expectedRevision || rows.length === 0) {
+        await client.query('ROLLBACK');
+        open = false;
+        return actual !== expectedRevision ? { ok: false, expected: expectedRevision, actual } : { ok: true, nextRevision: actual, lastPosition: 0 };
+      }
+      let previousInStream = head.hash ?? GENESIS;
+      let previousChain = head.chain ?? GENESIS;
+      const values = rows.map(({ e, data, metadata }, i) => {
+        const revision = actual + i + 1;
+        const seal = sealEvent({ streamId, revision, eventId: e.eventId, type: e.type, version: e.version, data: e.data, metadata: e.metadata }, previousInStream, previousChain);
+        previousInStream = seal.hash;
+        previousChain = seal.chain;
+        const version = Number.isSafeInteger(e.version) ? e.version : Number.NaN; // never inline anything but an integer
+        return `(${lit(e.eventId)}, ${lit(streamId)}, ${revision}, ${lit(e.type)}, ${version}, ${lit(data)}, ${lit(metadata)}, ${lit(e.metadata.organizationId)}, ${lit(e.metadata.recordedAt)}, '${seal.hash}', '${seal.chain}')`;
+      });
+      const revision = actual + rows.length;
+      const written = (await client.query(
+        `WITH inserted AS (
+           INSERT INTO events (event_id, stream_id, revision, type, version, data, metadata, organization_id, recorded_at, hash, chain)
+           VALUES ${values.join(', ')} RETURNING position),
+         stream AS (
+           INSERT INTO streams (stream_id, revision) VALUES (${lit(streamId)}, ${revision}) ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision)
+         SELECT max(position) AS last FROM inserted;
+         COMMIT`,
+      )) as unknown as { rows: { last: string }[] }[];
+      open = false;
+      return { ok: true, nextRevision: revision, lastPosition: Number(written[0]!.rows[0]!.last) };
+    } catch (error) {
+      if (open) await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
     }
-    await client.query(
-      'INSERT INTO streams (stream_id, revision) VALUES ($1, $2) ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision',
-      [streamId, revision],
-    );
-    return { ok: true, nextRevision: revision, lastPosition };
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<readonly StoredEvent[]> {
