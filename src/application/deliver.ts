@@ -4,6 +4,7 @@ import type { ClaimedDelivery, DeliveryQueue, NextStep } from '../ports/delivery
 import type { Notifier } from '../ports/notifier.js';
 import type { WebhookSecrets } from '../ports/webhook-secrets.js';
 
+/** What delivering needs: the queue, the notifiers, secrets, clock, retry schedule and auto-pause rules. */
 export interface DeliveryDeps {
   readonly queue: DeliveryQueue;
   readonly notifiers: readonly Notifier[];
@@ -21,6 +22,7 @@ export interface DeliveryDeps {
   readonly observe?: (channel: string, outcome: string, latencyMs: number) => void;
 }
 
+/** How one delivery cycle runs: which worker, how many at once, and for how long a claim is leased. */
 export interface CycleOptions {
   readonly workerId: string;
   /** Longer than any channel's timeout, so a live attempt never loses its lease. */

@@ -17,6 +17,7 @@ export type HandlerError =
   | { readonly type: 'PreconditionFailed'; readonly message: string; readonly expected: number; readonly actual: number }
   | { readonly type: 'ConcurrencyConflict'; readonly message: string; readonly attempts: number };
 
+/** What a successful command produced: the new events, the state after them and the stream revision. */
 export interface Handled<State, Event> {
   readonly state: State;
   /** Stream revision after the command (unchanged when nothing was recorded). */
@@ -24,12 +25,14 @@ export interface Handled<State, Event> {
   readonly recorded: readonly Event[];
 }
 
+/** What the command handler needs: an event store, a clock and ids. */
 export interface HandlerDeps {
   readonly eventStore: EventStore;
   readonly clock: Clock;
   readonly ids: Pick<IdGenerator, 'eventId'>;
 }
 
+/** Options of one `handleCommand` call: expected revision (If-Match) and conflict retries. */
 export interface HandleOptions<State, Error> {
   /** The revision the caller last saw (If-Match); a different one fails instead of retrying. */
   readonly expectedRevision?: number | undefined;

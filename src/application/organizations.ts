@@ -4,17 +4,20 @@ import type { Clock } from '../ports/clock.js';
 import type { KeyMaterial } from '../ports/key-material.js';
 import type { Organization, OrganizationStore } from '../ports/organizations.js';
 
+/** What the organization and key use cases need. */
 export interface OrganizationDeps {
   readonly organizations: OrganizationStore;
   readonly keys: KeyMaterial;
   readonly clock: Clock;
 }
 
+/** Why an organization or key use case failed: invalid input (e.g. an unknown catalog), a taken name, or no such organization. */
 export type OrganizationError =
   | { readonly type: 'ValidationFailed'; readonly message: string }
   | { readonly type: 'OrganizationNameTaken'; readonly message: string }
   | { readonly type: 'OrganizationNotFound'; readonly message: string };
 
+/** Creates an organization (a tenant) with a unique name and an event catalog. */
 export const createOrganization = async (
   deps: OrganizationDeps,
   input: { name: string; catalogId?: string | undefined },

@@ -3,6 +3,7 @@ import type { EventStore } from '../ports/event-store.js';
 import type { WebhookListPage, WebhookListQuery, WebhookReadModel, WebhookRow } from '../ports/webhook-read-model.js';
 import { readWebhookEvent } from './webhook-decider.js';
 
+/** What the list projection needs: the event log and the read model. */
 export interface ProjectionDeps {
   readonly eventStore: EventStore;
   readonly readModel: WebhookReadModel;

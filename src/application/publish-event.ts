@@ -8,6 +8,7 @@ import type { WebhookReadModel, WebhookRow } from '../ports/webhook-read-model.j
 import { catchUpWebhookList } from './project-webhooks.js';
 import type { Caller } from './webhooks.js';
 
+/** What publishing needs: the log and read model (to find subscribers) and the delivery queue. */
 export interface PublishDeps {
   readonly eventStore: EventStore;
   readonly readModel: WebhookReadModel;
@@ -16,6 +17,7 @@ export interface PublishDeps {
   readonly ids: Pick<IdGenerator, 'messageId'>;
 }
 
+/** How long an `Idempotency-Key` returns the first message instead of accepting again (24 h). */
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 /** Sent by POST …/{id}/test, outside any catalog. */
 export const TEST_EVENT_TYPE = 'webhook.test';

@@ -2,6 +2,7 @@ import { GENESIS, chainInput, eventHashInput } from '../domain/index.js';
 import type { Digest } from '../ports/digest.js';
 import type { EventStore } from '../ports/event-store.js';
 
+/** One event `verify` found out of place, and what is wrong with it. */
 export interface Tampering {
   readonly position: number;
   readonly streamId: string;
@@ -10,6 +11,7 @@ export interface Tampering {
   readonly problem: string;
 }
 
+/** What `verifyEventLog` found: events checked, the chain head and every problem. */
 export interface VerifyReport {
   readonly checked: number;
   /** The chain of the last event: record it elsewhere to detect a rewrite of the whole log later. */

@@ -19,12 +19,14 @@ export class UnreadableEventError extends Error {
   }
 }
 
+/** A stored event as a current-version webhook event (upcast and validated); throws `UnreadableEventError`. */
 export const readWebhookEvent = (stored: StoredEvent): WebhookEvent => {
   const result = upcast(stored);
   if (result._tag === 'Left') throw new UnreadableEventError(stored, result.left);
   return result.right;
 };
 
+/** The webhook aggregate as a decider for `handleCommand`: decide, evolve, initial state and how to read events. */
 export const webhookDecider: Decider<WebhookCommand, WebhookEvent, WebhookState, DomainError> = {
   decide,
   evolve,

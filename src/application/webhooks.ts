@@ -14,6 +14,7 @@ import type { IdGenerator } from '../ports/id-generator.js';
 import { type HandlerDeps, type HandlerError, aggregateStream, handleCommand } from './handle-command.js';
 import { webhookDecider } from './webhook-decider.js';
 
+/** What the webhook use cases need (the command handler's dependencies). */
 export interface WebhookDeps extends HandlerDeps {
   readonly ids: IdGenerator;
 }
@@ -27,6 +28,7 @@ export interface Caller {
   readonly correlationId?: string | undefined;
 }
 
+/** Why a webhook command failed: a domain rule, a missing webhook, or a concurrency conflict. */
 export type WebhookError = DomainError | HandlerError;
 
 /** A webhook's folded state and its stream revision (the API's `version`). */
@@ -42,6 +44,7 @@ export type WebhookCommandInput = WebhookCommand extends infer C ? (C extends We
 
 const notFound = (webhookId: string): DomainError => ({ type: 'WebhookNotFound', message: `webhook ${webhookId} not found` });
 
+/** Creates a webhook with a fresh id from the settings a caller gave; returns its view. */
 export const createWebhook = async (
   deps: WebhookDeps,
   caller: Caller,

@@ -1,6 +1,7 @@
 /** How far a consumer's cache should be invalidated when the event arrives. */
 export type CacheScope = 'KEY' | 'COLLECTION' | 'NAMESPACE';
 
+/** One entry of an event catalog: name, category, cache scope and description. */
 export interface EventTypeInfo {
   readonly name: string;
   readonly description: string;
@@ -21,5 +22,6 @@ export interface EventCatalog {
   readonly eventTypes: readonly EventTypeInfo[];
 }
 
+/** Whether the catalog lists this exact event-type name. */
 export const hasEventType = (catalog: EventCatalog, name: string): boolean =>
   catalog.eventTypes.some((t) => t.name === name);

@@ -10,6 +10,7 @@ export type DomainError =
   | { readonly type: 'WebhookNotFound'; readonly message: string }
   | { readonly type: 'WebhookAlreadyExists'; readonly message: string };
 
+/** A `ValidationError` domain error with the failing paths and messages. */
 export const validationFailed = (details: readonly ErrorDetail[]): DomainError => ({
   type: 'ValidationFailed',
   message: details.length === 1 ? `${formatPath(details[0]!.path)}: ${details[0]!.message}` : `${details.length} problems in the request`,
@@ -21,6 +22,7 @@ export const notFound = (webhookId?: string): DomainError => ({
   message: webhookId ? `webhook ${webhookId} not found` : 'webhook not found',
 });
 
+/** A validation path as the API shows it, e.g. `channels[0].configs.url`. */
 export const formatPath = (path: readonly (string | number)[]): string =>
   path.length === 0 ? '(body)' : path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[');
 

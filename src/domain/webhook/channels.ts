@@ -62,6 +62,7 @@ const headers = z
 
 const emailList = (min: number) => z.array(z.email()).min(min).max(LIMITS.recipients);
 
+/** The `webhook` channel: an http(s) URL, extra headers, a timeout and an optional payload template; signed per Standard Webhooks. */
 export const HttpChannel = z.strictObject({
   channel: z.literal('webhook'),
   configs: z.strictObject({
@@ -86,6 +87,7 @@ export const SlackChannel = z.strictObject({
   }),
 });
 
+/** The `email` channel: recipients (to, cc, bcc) and optional Mustache subject and body templates. */
 export const EmailChannel = z.strictObject({
   channel: z.literal('email'),
   configs: z.strictObject({
@@ -97,6 +99,7 @@ export const EmailChannel = z.strictObject({
   }),
 });
 
+/** The `sms` channel: E.164 phone numbers and a Mustache text template. */
 export const SmsChannel = z.strictObject({
   channel: z.literal('sms'),
   configs: z.strictObject({
@@ -105,9 +108,12 @@ export const SmsChannel = z.strictObject({
   }),
 });
 
+/** One delivery channel: `webhook` (HTTP), `slack`, `email` or `sms`, each with strict `configs`. */
 export const Channel = z.discriminatedUnion('channel', [HttpChannel, SlackChannel, EmailChannel, SmsChannel]);
 export type Channel = z.output<typeof Channel>;
+/** A channel as a client writes it, before defaults (e.g. the HTTP timeout) are filled in. */
 export type ChannelInput = z.input<typeof Channel>;
+/** A channel's kind: `webhook`, `slack`, `email` or `sms`. */
 export type ChannelKind = Channel['channel'];
 
 const sorted = (values: readonly string[]): string => [...values].map((v) => v.toLowerCase()).sort().join(',');

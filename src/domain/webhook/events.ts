@@ -12,6 +12,7 @@ const event = <T extends string, D extends z.ZodRawShape>(type: T, data: D) =>
     data: z.strictObject(data),
   });
 
+/** Event: a webhook was created with its name, event types, channels and initial status. */
 export const WebhookCreated = event('WebhookCreated', {
   webhook_id: WebhookId,
   organization_id: z.string().min(1),
@@ -21,9 +22,13 @@ export const WebhookCreated = event('WebhookCreated', {
   is_active: z.boolean(),
   at: At,
 });
+/** Event: the name changed. */
 export const WebhookRenamed = event('WebhookRenamed', { webhook_name: WebhookName, at: At });
+/** Event: the event-type subscriptions were replaced (the full new list). */
 export const WebhookEventTypesChanged = event('WebhookEventTypesChanged', { event_types: EventTypes, at: At });
+/** Event: the channels were replaced (the full new list). */
 export const WebhookChannelsChanged = event('WebhookChannelsChanged', { channels: Channels, at: At });
+/** Event: deliveries stopped, with the reason and whether the system did it (auto-pause). */
 export const WebhookPaused = event('WebhookPaused', {
   /** Shown in the history: why delivery stopped. */
   reason: z.string().min(1).max(500),
@@ -31,11 +36,14 @@ export const WebhookPaused = event('WebhookPaused', {
   automatic: z.boolean(),
   at: At,
 });
+/** Event: deliveries resumed. */
 export const WebhookResumed = event('WebhookResumed', { at: At });
+/** Event: the webhook was deleted; nothing follows it in the stream. */
 export const WebhookDeleted = event('WebhookDeleted', { at: At });
 /** The secret itself is never an event (ADR 0002): only that it changed, and until when the old one signs. */
 export const WebhookSecretRotated = event('WebhookSecretRotated', { previous_valid_until: At, at: At });
 
+/** Every webhook event as a zod discriminated union on `type`, each with a schema `version`. */
 export const WebhookEvent = z.discriminatedUnion('type', [
   WebhookCreated,
   WebhookRenamed,
@@ -47,6 +55,8 @@ export const WebhookEvent = z.discriminatedUnion('type', [
   WebhookSecretRotated,
 ]);
 export type WebhookEvent = z.output<typeof WebhookEvent>;
+/** The `type` of any webhook event. */
 export type WebhookEventType = WebhookEvent['type'];
+/** The event of one type, e.g. `EventOf<'WebhookPaused'>`. */
 export type EventOf<T extends WebhookEventType> = Extract<WebhookEvent, { type: T }>;
 

@@ -18,10 +18,14 @@ export type WebhookState =
   | (Configured & { readonly status: 'paused'; readonly paused_reason: string; readonly paused_automatically: boolean })
   | (Configured & { readonly status: 'deleted'; readonly deleted_at: string });
 
+/** A webhook that was created (active, paused or deleted). */
 export type ExistingWebhook = Exclude<WebhookState, { status: 'initial' }>;
+/** A webhook that can change and receive events (active or paused), i.e. not deleted. */
 export type LiveWebhook = Extract<WebhookState, { status: 'active' | 'paused' }>;
 
+/** The state of a webhook before its first event: fold from here. */
 export const initialState = (): WebhookState => ({ status: 'initial' });
 
+/** Whether a webhook exists and is not deleted (active or paused). */
 export const isLive = (state: WebhookState): state is LiveWebhook =>
   state.status === 'active' || state.status === 'paused';

@@ -47,4 +47,5 @@ export const createUpcaster =
     return right(parsed.data);
   };
 
+/** Brings a stored webhook event of any older schema version to the current one. */
 export const upcast = createUpcaster();

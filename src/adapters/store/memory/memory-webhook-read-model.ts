@@ -3,6 +3,7 @@ import type { WebhookListPage, WebhookListQuery, WebhookReadModel, WebhookRow } 
 
 const copy = <T>(value: T): T => structuredClone(value);
 
+/** The list projection in memory (tests, embedding); same filters and order as the SQL adapters. */
 export class InMemoryWebhookReadModel implements WebhookReadModel {
   private rows = new Map<string, WebhookRow>();
   private position = 0;
