@@ -22,18 +22,24 @@ export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 /** Sent by POST …/{id}/test, outside any catalog. */
 export const TEST_EVENT_TYPE = 'webhook.test';
 
-/** Every channel of every webhook as one delivery target each. */
-const targetsOf = (rows: readonly WebhookRow[]): DeliveryTarget[] =>
+/** Every channel of every webhook as one delivery target each; a paused webhook's are held (for a later recover). */
+const targetsOf = (rows: readonly WebhookRow[], holdPaused = true): DeliveryTarget[] =>
   rows.flatMap(({ webhook }) =>
-    webhook.channels.map((channel, channelIndex) => ({ webhookId: webhook.webhook_id, webhookName: webhook.webhook_name, channelIndex, channel })),
+    webhook.channels.map((channel, channelIndex) => ({
+      webhookId: webhook.webhook_id,
+      webhookName: webhook.webhook_name,
+      channelIndex,
+      channel,
+      ...(holdPaused && webhook.status === 'paused' ? { held: true } : {}),
+    })),
   );
 
-/** All active webhooks of the organization that would receive `eventType`. */
+/** All live webhooks (active or paused) of the organization that would receive `eventType`. */
 const subscribers = async (deps: PublishDeps, organizationId: string, eventType: string): Promise<WebhookRow[]> => {
   await catchUpWebhookList(deps);
   const rows: WebhookRow[] = [];
   for (let after: number | undefined; ; ) {
-    const page = await deps.readModel.list({ organizationId, eventType, isActive: true, limit: 500, afterSequence: after });
+    const page = await deps.readModel.list({ organizationId, eventType, limit: 500, afterSequence: after });
     rows.push(...page.rows);
     if (page.rows.length < 500) return rows;
     after = page.rows.at(-1)!.sequence;
@@ -41,8 +47,10 @@ const subscribers = async (deps: PublishDeps, organizationId: string, eventType:
 };
 
 /**
- * Accepts an event: records it and one delivery per (matching active
- * webhook, channel) in one transaction, before answering. A repeated
+ * Accepts an event: records it and one delivery per (matching webhook,
+ * channel) in one transaction, before answering. Active webhooks' deliveries
+ * are due at once; a paused webhook's are held, so recovering a window after
+ * resuming sends exactly what it missed. A repeated
  * idempotency key within 24 h returns the first message and delivers nothing new.
  */
 export const publishEvent = async (
@@ -60,7 +68,7 @@ export const publishEvent = async (
     targets,
     input.idempotency_key === undefined ? undefined : { key: input.idempotency_key, expiresAt: new Date(now.getTime() + IDEMPOTENCY_WINDOW_MS).toISOString() },
   );
-  return right({ ...result, deliveries: result.duplicate ? 0 : targets.length });
+  return right({ ...result, deliveries: result.duplicate ? 0 : targets.filter((t) => !t.held).length });
 };
 
 /** Sends a `webhook.test` event to every channel of one webhook, active or not. */
@@ -74,7 +82,7 @@ export const sendTestEvent = async (deps: PublishDeps, caller: Caller, row: Webh
       data: { webhook_id: row.webhook.webhook_id, message: 'This is a test event from Hookledger.' },
       acceptedAt: now.toISOString(),
     },
-    targetsOf([row]),
+    targetsOf([row], false),
   );
   return messageId;
 };

@@ -15,6 +15,8 @@ export interface DeliveryTarget {
   readonly webhookName: string;
   readonly channelIndex: number;
   readonly channel: Channel;
+  /** The webhook is paused: record the job as `held`, never sent unless recovered. */
+  readonly held?: boolean | undefined;
 }
 
 export interface ClaimedDelivery extends DeliveryTarget {
@@ -79,7 +81,10 @@ export interface DeliveryQueue {
   /** False when this worker's lease was lost (another worker owns the job now): nothing is written. */
   record(deliveryId: number, workerId: string, attempt: AttemptRecord, next: NextStep): Promise<boolean>;
   attempts(filter: AttemptFilter): Promise<readonly DeliveryAttemptView[]>;
-  /** Schedules deliveries of a webhook again now: one message, or every failed one accepted in a window. */
+  /**
+   * Schedules deliveries of a webhook again now: one message, or every one accepted in a
+   * window that failed or was held while the webhook was paused.
+   */
   reschedule(filter: { organizationId: string; webhookId: string; messageId?: string; since?: string; until?: string; now: number }): Promise<number>;
   /** For each webhook, the latest failed attempt of any of its deliveries (the resource's `last_error`); one query for a page. */
   lastErrors(webhookIds: readonly string[]): Promise<ReadonlyMap<string, LastDeliveryError>>;

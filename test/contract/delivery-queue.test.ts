@@ -110,6 +110,17 @@ const contract = (name: string, factory: () => Fixture | Promise<Fixture>) =>
       expect(await claim()).toHaveLength(1);
     });
 
+    it('holds a paused webhook’s jobs: never claimed, not pending, sent once a window is recovered', async () => {
+      await q.enqueue(msg(1), [target('wh_0000000001'), { ...target('wh_0000000002'), held: true }]);
+      await q.enqueue(msg(2, T0 + 5000), [{ ...target('wh_0000000002'), held: true }]);
+      expect((await claim(T0 + 10_000)).map((d) => d.webhookId)).toEqual(['wh_0000000001']);
+      expect((await q.depth(T0 + 10_000)).pending).toBe(1);
+      // Only the window asked for: msg_2.
+      expect(await q.reschedule({ organizationId: ORG, webhookId: 'wh_0000000002', since: new Date(T0 + 1000).toISOString(), now: T0 + 20_000 })).toBe(1);
+      expect((await claim(T0 + 20_000)).map((d) => [d.webhookId, d.message.messageId])).toEqual([['wh_0000000002', 'msg_2']]);
+      expect(await claim(T0 + 30_000)).toEqual([]);
+    });
+
     it('reports depth and the oldest due age', async () => {
       await q.enqueue(msg(1), [target(), target('wh_0000000002')]);
       expect(await q.depth(T0 + 3000)).toEqual({ pending: 2, oldestDueMs: 3000 });

@@ -107,6 +107,27 @@ describe.each<StoreKind>(await availableKinds('sqlite-file', 'postgres'))('deliv
     expect((await h.request('POST', `${W}/${hook.webhook_id}/recover`, { key, body: { since: 'yesterday' } })).status).toBe(422);
   });
 
+  it('sends nothing to a paused webhook, and recovering the pause window after resuming sends exactly what it missed', async () => {
+    const r = await receiver();
+    const hook = await createHook(r.url);
+    await publish({ event_type: 'object.created', data: { i: 'before' } });
+    await waitFor(() => r.received.length === 1, 10_000, 'the delivery before the pause');
+    const pausedAt = new Date().toISOString();
+    expect((await h.request('PATCH', `${W}/${hook.webhook_id}`, { key, body: { is_active: false } })).status).toBe(200);
+    for (const i of ['missed-1', 'missed-2', 'missed-3']) await publish({ event_type: 'object.created', data: { i } });
+    await publish({ event_type: 'cluster.created', data: { i: 'not subscribed' } });
+    await new Promise((done) => setTimeout(done, 300));
+    expect(r.received).toHaveLength(1);
+    expect((await h.request('PATCH', `${W}/${hook.webhook_id}`, { key, body: { is_active: true } })).status).toBe(200);
+    await publish({ event_type: 'object.created', data: { i: 'after' } });
+    await waitFor(() => r.received.length === 2, 10_000, 'the delivery after resuming');
+    const res = await h.request('POST', `${W}/${hook.webhook_id}/recover`, { key, body: { since: pausedAt } });
+    expect(res).toMatchObject({ status: 202, body: { rescheduled: 3 } });
+    await waitFor(() => r.received.length === 5, 10_000, 'the three missed deliveries');
+    await new Promise((done) => setTimeout(done, 300));
+    expect(r.received.map((x) => JSON.parse(x.body).data.i).sort()).toEqual(['after', 'before', 'missed-1', 'missed-2', 'missed-3']);
+  });
+
   it('pauses a webhook whose endpoint answers 410 Gone, through the domain, with the reason in the history', async () => {
     const r = await receiver((_req, res) => res.writeHead(410).end());
     const hook = await createHook(r.url);

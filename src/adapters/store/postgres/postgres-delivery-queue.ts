@@ -79,8 +79,9 @@ export class PostgresDeliveryQueue implements DeliveryQueue {
       if (targets.length > 0) {
         await client.query(
           `INSERT INTO deliveries (message_id, organization_id, webhook_id, webhook_name, channel_index, channel_kind, channel, status, next_attempt_at)
-           SELECT $1, $2, t.webhook_id, t.webhook_name, t.channel_index, t.channel_kind, t.channel, 'scheduled', $3
-           FROM unnest($4::text[], $5::text[], $6::int[], $7::text[], $8::text[]) AS t(webhook_id, webhook_name, channel_index, channel_kind, channel)`,
+           SELECT $1, $2, t.webhook_id, t.webhook_name, t.channel_index, t.channel_kind, t.channel,
+                  CASE WHEN t.held THEN 'held' ELSE 'scheduled' END, CASE WHEN t.held THEN NULL ELSE $3::bigint END
+           FROM unnest($4::text[], $5::text[], $6::int[], $7::text[], $8::text[], $9::boolean[]) AS t(webhook_id, webhook_name, channel_index, channel_kind, channel, held)`,
           [
             message.messageId,
             message.organizationId,
@@ -90,6 +91,7 @@ export class PostgresDeliveryQueue implements DeliveryQueue {
             targets.map((t) => t.channelIndex),
             targets.map((t) => t.channel.channel),
             targets.map((t) => JSON.stringify(t.channel)),
+            targets.map((t) => t.held === true),
           ],
         );
       }
@@ -189,7 +191,7 @@ export class PostgresDeliveryQueue implements DeliveryQueue {
         )
       : await this.pool.query(
           `UPDATE deliveries SET status = 'scheduled', next_attempt_at = $1
-           WHERE organization_id = $2 AND webhook_id = $3 AND status = 'failed'
+           WHERE organization_id = $2 AND webhook_id = $3 AND status IN ('failed', 'held')
              AND message_id IN (SELECT message_id FROM messages WHERE accepted_at >= $4 AND ($5::text IS NULL OR accepted_at <= $5))`,
           [f.now, f.organizationId, f.webhookId, f.since ?? '', f.until ?? null],
         );

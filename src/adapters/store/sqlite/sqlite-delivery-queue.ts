@@ -57,7 +57,7 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
     this.insertMessage = db.prepare('INSERT INTO messages (message_id, organization_id, event_type, data, accepted_at) VALUES (?, ?, ?, ?, ?)');
     this.insertDelivery = db.prepare(
       `INSERT INTO deliveries (message_id, organization_id, webhook_id, webhook_name, channel_index, channel, status, next_attempt_at)
-       VALUES (?, ?, ?, ?, ?, ?, 'scheduled', ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     // Due jobs, and leased ones whose worker died (lease expired), oldest due first.
     this.due = db.prepare(
@@ -90,7 +90,8 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
         }
         this.insertMessage.run(message.messageId, message.organizationId, message.eventType, data, message.acceptedAt);
         for (const t of targets) {
-          this.insertDelivery.run(message.messageId, message.organizationId, t.webhookId, t.webhookName, t.channelIndex, JSON.stringify(t.channel), now);
+          const status = t.held ? 'held' : 'scheduled';
+          this.insertDelivery.run(message.messageId, message.organizationId, t.webhookId, t.webhookName, t.channelIndex, JSON.stringify(t.channel), status, t.held ? null : now);
         }
         return { messageId: message.messageId, duplicate: false };
       })
@@ -169,7 +170,7 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
       ? `UPDATE deliveries SET status = 'scheduled', next_attempt_at = @now
          WHERE organization_id = @org AND webhook_id = @webhook AND message_id = @message AND status != 'leased'`
       : `UPDATE deliveries SET status = 'scheduled', next_attempt_at = @now
-         WHERE organization_id = @org AND webhook_id = @webhook AND status = 'failed'
+         WHERE organization_id = @org AND webhook_id = @webhook AND status IN ('failed', 'held')
            AND message_id IN (SELECT message_id FROM messages WHERE accepted_at >= @since AND (@until IS NULL OR accepted_at <= @until))`;
     return this.stmt(sql).run({ now: f.now, org: f.organizationId, webhook: f.webhookId, message: f.messageId ?? null, since: f.since ?? '', until: f.until ?? null }).changes;
   }
