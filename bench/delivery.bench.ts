@@ -73,7 +73,7 @@ export const deliveryPipeline = async (): Promise<Comparison[]> => {
   mkdirSync(tmp, { recursive: true });
   const db = join(tmp, 'delivery.db');
   for (const s of ['', '-wal', '-shm']) rmSync(db + s, { force: true });
-  const env = { ...process.env, DATABASE_URL: `sqlite:${db}`, PORT: '0', LOG_LEVEL: 'warn', HOOKLEDGER_ALLOW_PRIVATE_DESTINATIONS: 'true', HOOKLEDGER_WORKER_POLL_MS: '5' };
+  const env = { ...process.env, DATABASE_URL: `sqlite:${db}`, PORT: '0', LOG_LEVEL: 'warn', HOOKLEDGER_ALLOW_PRIVATE_DESTINATIONS: 'true', HOOKLEDGER_WORKER_POLL_MS: '5', HOOKLEDGER_RATE_LIMIT: '0' };
   execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
   const cli = (...args: string[]) => execFileSync(process.execPath, ['dist/src/main/cli.js', ...args], { cwd: root, env, encoding: 'utf8' });
   cli('orgs', 'create', 'bench');

@@ -7,6 +7,8 @@ export interface Config {
   readonly readModelUrl?: string | undefined;
   readonly host: string;
   readonly port: number;
+  /** Per API key and process; undefined = off. */
+  readonly rateLimit?: { readonly perSecond: number; readonly burst: number } | undefined;
   readonly delivery: DeliveryConfig;
 }
 
@@ -43,12 +45,14 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be 0-65535, not ${env.PORT}`);
   const schedule = parseRetrySchedule(env.HOOKLEDGER_RETRY_SCHEDULE || DEFAULT_RETRY_SCHEDULE);
   if (schedule._tag === 'Left') throw new Error(`HOOKLEDGER_RETRY_SCHEDULE: ${schedule.left}`);
+  const perSecond = env.HOOKLEDGER_RATE_LIMIT === '0' ? 0 : positive('HOOKLEDGER_RATE_LIMIT', env.HOOKLEDGER_RATE_LIMIT, 1000);
   const twilioReady = env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN && env.TWILIO_FROM;
   return {
     databaseUrl: env.DATABASE_URL || 'sqlite:./data/hookledger.db',
     readModelUrl: env.READ_MODEL_URL || undefined,
     host: env.HOST ?? '127.0.0.1',
     port,
+    rateLimit: perSecond === 0 ? undefined : { perSecond, burst: positive('HOOKLEDGER_RATE_LIMIT_BURST', env.HOOKLEDGER_RATE_LIMIT_BURST, 2 * perSecond) },
     delivery: {
       retrySchedule: schedule.right,
       allowPrivateDestinations: bool(env.HOOKLEDGER_ALLOW_PRIVATE_DESTINATIONS, false),

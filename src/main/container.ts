@@ -13,6 +13,9 @@ import { CryptoIds } from '../adapters/ids/crypto/crypto-ids.js';
 import { CryptoKeyMaterial } from '../adapters/ids/crypto/crypto-key-material.js';
 import { createDeliveryMetrics } from '../adapters/metrics/prometheus/delivery-metrics.js';
 import { EsdbEventStore } from '../adapters/store/esdb/esdb-event-store.js';
+import { isEsdbUnavailable } from '../adapters/store/esdb/unavailable.js';
+import { isPostgresUnavailable } from '../adapters/store/postgres/unavailable.js';
+import { isSqliteUnavailable } from '../adapters/store/sqlite/unavailable.js';
 import { InMemoryEventStore } from '../adapters/store/memory/memory-event-store.js';
 import { InMemoryOrganizationStore } from '../adapters/store/memory/memory-organization-store.js';
 import { InMemoryWebhookReadModel } from '../adapters/store/memory/memory-webhook-read-model.js';
@@ -83,7 +86,8 @@ const bindStores = async (c: Container, config: Config) => {
   const events = parseDatabaseUrl(config.databaseUrl);
   const rest = parseReadModelUrl(config);
   if (rest.kind === 'postgres') {
-    const pool = new pg.Pool({ connectionString: rest.url, max: Number(process.env.HOOKLEDGER_PG_POOL_SIZE ?? 10) });
+    // A bounded connect timeout, so a request fails fast (503) while the server is unreachable.
+    const pool = new pg.Pool({ connectionString: rest.url, max: Number(process.env.HOOKLEDGER_PG_POOL_SIZE ?? 10), connectionTimeoutMillis: 5000 });
     // An idle client's error (the server restarted) must not crash the process; the next query reconnects.
     pool.on('error', (error) => c.get(TOKENS.Logger).warn({ err: error.message }, 'PostgreSQL connection lost'));
     try {
@@ -172,6 +176,8 @@ export const buildApi = (c: Container, version: string) => {
     publish: { ...webhooks, readModel, queue },
     queue,
     metrics: () => c.get(TOKENS.Metrics).render(),
+    isUnavailable: (error) => isSqliteUnavailable(error) || isPostgresUnavailable(error) || isEsdbUnavailable(error),
+    rateLimit: c.get(TOKENS.Config).rateLimit,
     logger: c.get(TOKENS.Logger),
     version,
     ready: async () => {

@@ -55,7 +55,7 @@ export const startHarness = async (kind: StoreKind = 'sqlite-file', logLines?: s
     kind === 'memory' ? 'memory:' : schema ? `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema.schema}`)}` : `sqlite:${join(dir, 'hookledger.db')}`;
   const clock = new ManualClock('2026-11-22T10:00:00.000Z');
   const logger = pino({ level: 'info' }, { write: (line: string) => void logLines?.push(line) });
-  const config = { ...readConfig({ HOOKLEDGER_ALLOW_PRIVATE_DESTINATIONS: 'true', HOOKLEDGER_RETRY_SCHEDULE: '0,50ms,100ms', ...options.env }), databaseUrl, port: 0 };
+  const config = { ...readConfig({ HOOKLEDGER_ALLOW_PRIVATE_DESTINATIONS: 'true', HOOKLEDGER_RETRY_SCHEDULE: '0,50ms,100ms', HOOKLEDGER_RATE_LIMIT: '0', ...options.env }), databaseUrl, port: 0 };
   const container = await buildContainer(config, { clock: options.realClock ? undefined : clock, logger });
   const { app } = buildApi(container, 'test');
   const running = await listen(app, '127.0.0.1', 0);

@@ -14,6 +14,8 @@ export interface ApiDeps extends WebhookRouteDeps, MetaRouteDeps, DeliveryRouteD
   readonly logger: Logger;
   readonly version: string;
   readonly bodyLimit?: number;
+  readonly isUnavailable?: (error: unknown) => boolean;
+  readonly rateLimit?: { readonly perSecond: number; readonly burst: number } | undefined;
 }
 
 /** The whole HTTP API: every route, and the OpenAPI document generated from the same list. */
@@ -22,5 +24,12 @@ export const createApi = (deps: ApiDeps): { app: Koa; routes: readonly Route[] }
   let document: unknown;
   const openApi = () => (document ??= openApiDocument(routes, { title: 'Hookledger API', version: deps.version }));
   routes.push(...webhookRoutes(deps), ...deliveryRoutes(deps), ...metaRoutes(deps), metricsRoute(deps.metrics), ...docsRoutes(openApi));
-  return { app: createHttpApp({ routes, authenticate: deps.authenticate, logger: deps.logger, bodyLimit: deps.bodyLimit }), routes };
+  return { app: createHttpApp({
+      routes,
+      authenticate: deps.authenticate,
+      logger: deps.logger,
+      bodyLimit: deps.bodyLimit,
+      isUnavailable: deps.isUnavailable,
+      rateLimit: deps.rateLimit,
+    }), routes };
 };

@@ -7,6 +7,7 @@ import type { Caller } from '../../../application/index.js';
 import { type ErrorDetail, detailsFromIssues } from '../../../domain/index.js';
 import { DEFAULT_BODY_LIMIT, readJsonBody } from './body.js';
 import { HttpError, errorBody } from './errors.js';
+import { KeyRateLimiter } from './rate-limit.js';
 import { EmptyQuery } from './schemas.js';
 import type { Route } from './route.js';
 
@@ -16,6 +17,10 @@ export interface HttpAppDeps {
   readonly authenticate: (authorization: string | undefined, requestId: string) => Promise<Caller | undefined>;
   readonly logger: Logger;
   readonly bodyLimit?: number;
+  /** Whether an error means the store cannot serve now (answered 503, not 500); the composition root knows the stores. */
+  readonly isUnavailable?: (error: unknown) => boolean;
+  /** Requests per second per API key, and the burst allowed above it; none when undefined. */
+  readonly rateLimit?: { readonly perSecond: number; readonly burst: number } | undefined;
 }
 
 const koaPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
@@ -42,6 +47,7 @@ const singleValued = (query: Record<string, string | string[] | undefined>): Rec
 export const createHttpApp = (deps: HttpAppDeps): Koa => {
   const app = new Koa();
   app.proxy = false;
+  const limiter = deps.rateLimit ? new KeyRateLimiter(deps.rateLimit.perSecond, deps.rateLimit.burst) : undefined;
   const router = new Router();
 
   // Request id, access log and the one error envelope for everything, including 404s.
@@ -57,7 +63,7 @@ export const createHttpApp = (deps: HttpAppDeps): Koa => {
         throw new HttpError(404, 'NotFound', `no route for ${ctx.method} ${ctx.path}`);
       }
     } catch (error) {
-      renderError(ctx, error, deps.logger, requestId);
+      renderError(ctx, error, deps.logger, requestId, deps.isUnavailable);
     } finally {
       deps.logger.info(
         { requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: Number(process.hrtime.bigint() - started) / 1e6 },
@@ -76,6 +82,12 @@ export const createHttpApp = (deps: HttpAppDeps): Koa => {
         caller = await deps.authenticate(ctx.get('authorization') || undefined, ctx.state.requestId as string);
         if (!caller) {
           throw new HttpError(401, 'Unauthorized', 'send a valid API key as Authorization: Bearer sk_…', [], { 'WWW-Authenticate': 'Bearer' });
+        }
+        const waitMs = limiter?.take(caller.actor) ?? 0;
+        if (waitMs > 0) {
+          throw new HttpError(429, 'RateLimited', `too many requests for this API key; retry in ${Math.ceil(waitMs / 1000)} s`, [], {
+            'Retry-After': String(Math.ceil(waitMs / 1000)),
+          });
         }
       }
       const raw = await readJsonBody(ctx, deps.bodyLimit ?? DEFAULT_BODY_LIMIT);
@@ -103,11 +115,15 @@ export const createHttpApp = (deps: HttpAppDeps): Koa => {
   return app;
 };
 
-const renderError = (ctx: Context, error: unknown, logger: Logger, requestId: string) => {
+const renderError = (ctx: Context, error: unknown, logger: Logger, requestId: string, isUnavailable?: (error: unknown) => boolean) => {
   let http: HttpError;
   if (error instanceof HttpError) http = error;
   else if (isClientError(error)) http = new HttpError(error.status, 'BadRequest', error.expose ? error.message : 'bad request');
-  else {
+  else if (isUnavailable && causes(error).some(isUnavailable)) {
+    // Nothing was written (every write is one transaction): the client can simply retry.
+    logger.warn({ requestId, err: error }, 'store unavailable');
+    http = new HttpError(503, 'ServiceUnavailable', 'the store is unavailable; nothing was changed, retry shortly', [], { 'Retry-After': '1' });
+  } else {
     logger.error({ requestId, err: error }, 'unhandled error');
     http = new HttpError(500, 'InternalError', 'internal error; quote the X-Request-Id header when reporting it');
   }
@@ -118,6 +134,13 @@ const renderError = (ctx: Context, error: unknown, logger: Logger, requestId: st
     if (allow) ctx.set('Allow', allow);
   }
   ctx.body = errorBody(http.status, http.type, http.message, http.details);
+};
+
+/** The error and the causes it wraps. */
+const causes = (error: unknown): unknown[] => {
+  const out: unknown[] = [];
+  for (let e: unknown = error; e !== undefined && e !== null && out.length < 5; e = (e as { cause?: unknown }).cause) out.push(e);
+  return out;
 };
 
 /** Errors raised by Koa itself for malformed requests (e.g. a bad percent-encoding in the path). */

@@ -59,6 +59,12 @@ export const metaRoutes = (deps: MetaRouteDeps): Route[] => [
   }),
 ];
 
+/** Any authenticated call may be rate limited, and any may meet a store that cannot answer. */
+const ALWAYS_POSSIBLE = {
+  429: { description: 'too many requests for this API key (see Retry-After)', schema: ErrorEnvelope },
+  503: { description: 'the store is unavailable; nothing was changed (see Retry-After)', schema: ErrorEnvelope },
+};
+
 /** OpenAPI 3.1 built from the same route list and zod schemas that serve and validate requests. */
 export const openApiDocument = (routes: readonly Route[], info: { title: string; version: string }) => {
   const schemas: Record<string, unknown> = {};
@@ -92,7 +98,7 @@ export const openApiDocument = (routes: readonly Route[], info: { title: string;
         ? { requestBody: { required: r.bodyRequired ?? false, content: { 'application/json': { schema: toSchema(r.body, 'input') } } } }
         : {}),
       responses: Object.fromEntries(
-        Object.entries(r.responses).map(([status, resp]) => [
+        Object.entries({ ...(r.auth ? ALWAYS_POSSIBLE : {}), ...r.responses }).map(([status, resp]) => [
           status,
           { description: resp.description, ...(resp.schema ? { content: { 'application/json': { schema: toSchema(resp.schema, 'output') } } } : {}) },
         ]),
