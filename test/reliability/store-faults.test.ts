@@ -151,7 +151,7 @@ describe('store faults: the API answers 503 with the envelope, writes nothing ha
           proxy!.close(() => done());
         });
       const port = await listen(0);
-      closers.push(async () => proxy?.close());
+      closers.push(async () => void proxy?.close());
       const viaProxy = `postgres://${upstream.username || 'postgres'}@127.0.0.1:${port}${upstream.pathname}?options=${encodeURIComponent(`-c search_path=${t.schema}`)}`;
       const direct = `${PG_URL}?options=${encodeURIComponent(`-c search_path=${t.schema}`)}`;
 
