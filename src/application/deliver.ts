@@ -3,6 +3,7 @@ import type { Clock } from '../ports/clock.js';
 import type { ClaimedDelivery, DeliveryQueue, NextStep } from '../ports/delivery-queue.js';
 import type { Notifier } from '../ports/notifier.js';
 import type { WebhookSecrets } from '../ports/webhook-secrets.js';
+import { TEST_EVENT_TYPE } from './publish-event.js';
 
 /** What delivering needs: the queue, the notifiers, secrets, clock, retry schedule and auto-pause rules. */
 export interface DeliveryDeps {
@@ -18,6 +19,11 @@ export interface DeliveryDeps {
   readonly pause: (delivery: ClaimedDelivery, reason: string) => Promise<void>;
   /** Auto-pause after this many failed attempts in a row, or failing for this long. */
   readonly autoPause: { readonly afterFailures: number; readonly afterMs: number };
+  /**
+   * Whether the webhook still takes deliveries (exists and is active). Checked before each
+   * attempt, so pausing or deleting a webhook also stops the retries already queued for it.
+   */
+  readonly acceptsDeliveries: (webhookId: string) => Promise<boolean>;
   /** Metrics hook: one call per attempt. */
   readonly observe?: (channel: string, outcome: string, latencyMs: number) => void;
 }
@@ -43,6 +49,11 @@ export const runDeliveryCycle = async (deps: DeliveryDeps, options: CycleOptions
 
 /** One attempt of one claimed delivery: send, record the outcome and the next step, pause the webhook if it must. */
 export const attemptDelivery = async (deps: DeliveryDeps, workerId: string, delivery: ClaimedDelivery): Promise<void> => {
+  // A test event is sent to a paused webhook on purpose; anything else waits for the webhook to be active.
+  if (delivery.message.eventType !== TEST_EVENT_TYPE && !(await deps.acceptsDeliveries(delivery.webhookId))) {
+    await deps.queue.hold(delivery.deliveryId, workerId);
+    return;
+  }
   const notifier = deps.notifiers.find((n) => n.kind === delivery.channel.channel);
   const now = deps.clock.now();
   const result = notifier

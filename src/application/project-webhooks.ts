@@ -60,3 +60,19 @@ export const listWebhooks = async (deps: ProjectionDeps, query: WebhookListQuery
   await catchUpWebhookList(deps);
   return deps.readModel.list(query);
 };
+
+/**
+ * Whether a webhook takes deliveries now (it exists and is active), from the list projection
+ * caught up first. Callers at the same moment share one catch-up.
+ */
+export const deliveryGate = (deps: ProjectionDeps): ((webhookId: string) => Promise<boolean>) => {
+  let running: Promise<unknown> | undefined;
+  const catchUp = () =>
+    (running ??= catchUpWebhookList(deps).finally(() => {
+      running = undefined;
+    }));
+  return async (webhookId) => {
+    await catchUp();
+    return (await deps.readModel.get(webhookId))?.webhook.status === 'active';
+  };
+};

@@ -32,7 +32,7 @@ import { SqliteEventStore } from '../adapters/store/sqlite/sqlite-event-store.js
 import { SqliteOrganizationStore } from '../adapters/store/sqlite/sqlite-organization-store.js';
 import { SqliteWebhookReadModel } from '../adapters/store/sqlite/sqlite-webhook-read-model.js';
 import { SqliteWebhookSecrets } from '../adapters/store/sqlite/sqlite-webhook-secrets.js';
-import { type Caller, type DeliveryDeps, authenticate, executeWebhookCommand } from '../application/index.js';
+import { type Caller, type DeliveryDeps, authenticate, deliveryGate, executeWebhookCommand } from '../application/index.js';
 import { dottedCatalog, findCatalog } from '../domain/index.js';
 import type { Clock } from '../ports/clock.js';
 import { type Config, parseDatabaseUrl, parseReadModelUrl } from './config.js';
@@ -147,6 +147,7 @@ export const buildDeliveryDeps = (c: Container): DeliveryDeps => {
     schedule: config.delivery.retrySchedule,
     random: Math.random,
     autoPause: { afterFailures: config.delivery.autoPauseAfterFailures, afterMs: config.delivery.autoPauseAfterMs },
+    acceptsDeliveries: deliveryGate({ eventStore: c.get(TOKENS.EventStore), readModel: c.get(TOKENS.ReadModel) }),
     observe: metrics.observe,
     pause: async (delivery, reason) => {
       const organization = await organizations.findOrganization(delivery.message.organizationId);

@@ -78,6 +78,11 @@ export interface DeliveryQueue {
     idempotency?: { readonly key: string; readonly expiresAt: string },
   ): Promise<{ messageId: string; duplicate: boolean }>;
   claim(options: { workerId: string; now: number; leaseMs: number; limit: number }): Promise<readonly ClaimedDelivery[]>;
+  /**
+   * Sets a leased job aside as `held` without an attempt (its webhook was paused or deleted
+   * after the job was queued); a recover of its window sends it. False when the lease was lost.
+   */
+  hold(deliveryId: number, workerId: string): Promise<boolean>;
   /** False when this worker's lease was lost (another worker owns the job now): nothing is written. */
   record(deliveryId: number, workerId: string, attempt: AttemptRecord, next: NextStep): Promise<boolean>;
   attempts(filter: AttemptFilter): Promise<readonly DeliveryAttemptView[]>;

@@ -121,6 +121,17 @@ const contract = (name: string, factory: () => Fixture | Promise<Fixture>) =>
       expect(await claim(T0 + 30_000)).toEqual([]);
     });
 
+    it('sets a leased job aside as held without an attempt, only for the worker holding it, until recovered', async () => {
+      await q.enqueue(msg(1), [target()]);
+      const [d] = await claim(T0, 'w1');
+      expect(await q.hold(d!.deliveryId, 'w2')).toBe(false);
+      expect(await q.hold(d!.deliveryId, 'w1')).toBe(true);
+      expect(await claim(T0 + 999_999)).toEqual([]);
+      expect(await q.attempts({ organizationId: ORG, webhookId: 'wh_0000000001', limit: 10 })).toEqual([]);
+      expect(await q.reschedule({ organizationId: ORG, webhookId: 'wh_0000000001', since: new Date(T0).toISOString(), now: T0 + 5 })).toBe(1);
+      expect(await claim(T0 + 5)).toHaveLength(1);
+    });
+
     it('reports depth and the oldest due age', async () => {
       await q.enqueue(msg(1), [target(), target('wh_0000000002')]);
       expect(await q.depth(T0 + 3000)).toEqual({ pending: 2, oldestDueMs: 3000 });

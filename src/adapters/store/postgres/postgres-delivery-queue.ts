@@ -128,6 +128,14 @@ export class PostgresDeliveryQueue implements DeliveryQueue {
     }));
   }
 
+  async hold(deliveryId: number, workerId: string): Promise<boolean> {
+    const result = await this.pool.query(
+      "UPDATE deliveries SET status = 'held', next_attempt_at = NULL, lease_until = NULL, leased_by = NULL WHERE delivery_id = $1 AND status = 'leased' AND leased_by = $2",
+      [deliveryId, workerId],
+    );
+    return result.rowCount === 1;
+  }
+
   async record(deliveryId: number, workerId: string, attempt: AttemptRecord, next: NextStep): Promise<boolean> {
     // One statement: the attempt is written only if this worker still holds the lease.
     const result = await this.pool.query(

@@ -116,6 +116,14 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
       .immediate();
   }
 
+  async hold(deliveryId: number, workerId: string): Promise<boolean> {
+    return (
+      this.stmt(
+        "UPDATE deliveries SET status = 'held', next_attempt_at = NULL, lease_until = NULL, leased_by = NULL WHERE delivery_id = ? AND status = 'leased' AND leased_by = ?",
+      ).run(deliveryId, workerId).changes === 1
+    );
+  }
+
   async record(deliveryId: number, workerId: string, attempt: AttemptRecord, next: NextStep): Promise<boolean> {
     return this.db
       .transaction(() => {
