@@ -42,10 +42,8 @@ describe('store faults: the API answers 503 with the envelope, writes nothing ha
     }
   });
 
-  it('SQLite file locked by another process: writes get 503 after the busy timeout, reads go on, then everything recovers', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'hookledger-locked-'));
-    dirs.push(dir);
-    const file = join(dir, 'h.db');
+  /** A service on the SQLite file, with an organization, a key and one webhook to a fresh receiver. */
+  const serviceWithWebhook = async (file: string) => {
     const receiver = await startReceiver();
     closers.push(receiver.close);
     const service = await procs.start(['start'], serviceEnv(`sqlite:${file}`));
@@ -53,6 +51,14 @@ describe('store faults: the API answers 503 with the envelope, writes nothing ha
     const api = client(service.url, key);
     const hook = await api('POST', '/v1/organizations/webhooks/', hookBody(receiver.url));
     expect(hook.status).toBe(201);
+    return { receiver, api, hook };
+  };
+
+  it('SQLite file locked by another process: writes get 503 after the busy timeout, reads go on, then everything recovers', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hookledger-locked-'));
+    dirs.push(dir);
+    const file = join(dir, 'h.db');
+    const { receiver, api, hook } = await serviceWithWebhook(file);
     expect((await api('POST', '/v1/events', { event_type: 'object.created', data: { n: 'before' } })).status).toBe(202);
     await waitFor(() => receiver.received.length === 1, 10_000, 'the first delivery');
 
@@ -85,13 +91,7 @@ describe('store faults: the API answers 503 with the envelope, writes nothing ha
       ctx.skip();
     }
     const file = join(dir, 'h.db');
-    const receiver = await startReceiver();
-    closers.push(receiver.close);
-    const service = await procs.start(['start'], serviceEnv(`sqlite:${file}`));
-    const { key } = await orgAndKey(`sqlite:${file}`);
-    const api = client(service.url, key);
-    const hook = await api('POST', '/v1/organizations/webhooks/', hookBody(receiver.url));
-    expect(hook.status).toBe(201);
+    const { receiver, api, hook } = await serviceWithWebhook(file);
 
     // Fill what is left of the file system.
     mkdirSync(join(dir, 'filler'));

@@ -1,14 +1,6 @@
 import type { Pool } from 'pg';
 import type { ApiKeyRecord, CreateOrganizationResult, Organization, OrganizationStore } from '../../../ports/organizations.js';
-
-interface OrgRow { id: string; name: string; catalog_id: string; created_at: string }
-interface KeyRow { key_id: string; organization_id: string; hash: string; created_at: string; revoked_at: string | null }
-
-const toOrg = (r: OrgRow): Organization => ({ id: r.id, name: r.name, catalogId: r.catalog_id, createdAt: r.created_at });
-const toKey = (r: KeyRow): ApiKeyRecord => ({
-  keyId: r.key_id, organizationId: r.organization_id, hash: r.hash, createdAt: r.created_at,
-  ...(r.revoked_at ? { revokedAt: r.revoked_at } : {}),
-});
+import { type KeyRow, type OrgRow, toApiKey as toKey, toOrganization as toOrg } from '../../shared/organization-rows.js';
 
 export class PostgresOrganizationStore implements OrganizationStore {
   constructor(private readonly pool: Pool) {}
