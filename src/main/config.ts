@@ -7,6 +7,8 @@ export interface Config {
   readonly readModelUrl?: string | undefined;
   readonly host: string;
   readonly port: number;
+  /** The built web console (HOOKLEDGER_CONSOLE_DIR, default dist/console of this package). */
+  readonly consoleDir?: string | undefined;
   /** Per API key and process; undefined = off. */
   readonly rateLimit?: { readonly perSecond: number; readonly burst: number } | undefined;
   readonly delivery: DeliveryConfig;
@@ -52,6 +54,7 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     readModelUrl: env.READ_MODEL_URL || undefined,
     host: env.HOST ?? '127.0.0.1',
     port,
+    consoleDir: env.HOOKLEDGER_CONSOLE_DIR || undefined,
     rateLimit: perSecond === 0 ? undefined : { perSecond, burst: positive('HOOKLEDGER_RATE_LIMIT_BURST', env.HOOKLEDGER_RATE_LIMIT_BURST, 2 * perSecond) },
     delivery: {
       retrySchedule: schedule.right,

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { Container } from 'inversify';
 import pg from 'pg';
 import { pino, type Logger } from 'pino';
@@ -36,7 +37,7 @@ import { type Caller, type DeliveryDeps, authenticate, deliveryGate, executeWebh
 import { dottedCatalog, findCatalog } from '../domain/index.js';
 import type { Clock } from '../ports/clock.js';
 import { type Config, parseDatabaseUrl, parseReadModelUrl } from './config.js';
-import { packageVersion } from './package-info.js';
+import { packageRoot, packageVersion } from './package-info.js';
 import { TOKENS } from './tokens.js';
 
 export interface Overrides {
@@ -179,6 +180,7 @@ export const buildApi = (c: Container, version: string) => {
     metrics: () => c.get(TOKENS.Metrics).render(),
     isUnavailable: (error) => isSqliteUnavailable(error) || isPostgresUnavailable(error) || isEsdbUnavailable(error),
     rateLimit: c.get(TOKENS.Config).rateLimit,
+    consoleDir: c.get(TOKENS.Config).consoleDir ?? join(packageRoot(), 'dist', 'console'),
     logger: c.get(TOKENS.Logger),
     version,
     ready: async () => {

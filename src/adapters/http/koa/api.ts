@@ -15,6 +15,7 @@ export interface ApiDeps extends WebhookRouteDeps, MetaRouteDeps, DeliveryRouteD
   readonly version: string;
   readonly bodyLimit?: number;
   readonly isUnavailable?: (error: unknown) => boolean;
+  readonly consoleDir?: string | undefined;
   readonly rateLimit?: { readonly perSecond: number; readonly burst: number } | undefined;
 }
 
@@ -31,5 +32,6 @@ export const createApi = (deps: ApiDeps): { app: Koa; routes: readonly Route[] }
       bodyLimit: deps.bodyLimit,
       isUnavailable: deps.isUnavailable,
       rateLimit: deps.rateLimit,
+      consoleDir: deps.consoleDir,
     }), routes };
 };

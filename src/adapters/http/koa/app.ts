@@ -7,6 +7,7 @@ import type { Caller } from '../../../application/index.js';
 import { type ErrorDetail, detailsFromIssues } from '../../../domain/index.js';
 import { DEFAULT_BODY_LIMIT, readJsonBody } from './body.js';
 import { HttpError, errorBody } from './errors.js';
+import { consoleFiles } from './console-files.js';
 import { KeyRateLimiter } from './rate-limit.js';
 import { EmptyQuery } from './schemas.js';
 import type { Route } from './route.js';
@@ -19,6 +20,8 @@ export interface HttpAppDeps {
   readonly bodyLimit?: number;
   /** Whether an error means the store cannot serve now (answered 503, not 500); the composition root knows the stores. */
   readonly isUnavailable?: (error: unknown) => boolean;
+  /** Where the built web console is (served at /console); undefined when it is not built. */
+  readonly consoleDir?: string | undefined;
   /** Requests per second per API key, and the burst allowed above it; none when undefined. */
   readonly rateLimit?: { readonly perSecond: number; readonly burst: number } | undefined;
 }
@@ -71,6 +74,8 @@ export const createHttpApp = (deps: HttpAppDeps): Koa => {
       );
     }
   });
+
+  app.use(consoleFiles(deps.consoleDir));
 
   for (const r of deps.routes) {
     const path = koaPath(r.path);

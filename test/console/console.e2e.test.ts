@@ -1,0 +1,137 @@
+/// <reference lib="dom" />
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type Browser, type Page, chromium } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, startHarness } from '../support/http-harness.js';
+import { startReceiver } from '../support/receivers.js';
+
+const root = resolve(import.meta.dirname, '../..');
+// Debian's chromium (`apt-get install chromium`; .ci/run installs it), never a download.
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// `CONSOLE_SCREENSHOTS=1` refreshes docs/screenshots; other runs leave the tree alone.
+const SHOTS = process.env.CONSOLE_SCREENSHOTS === '1' ? join(root, 'docs/screenshots') : undefined;
+
+const suite = existsSync(CHROMIUM) ? describe : describe.skip;
+if (!existsSync(CHROMIUM)) console.log(`SKIPPED the console end-to-end tests: no Chromium at ${CHROMIUM} (apt-get install chromium)`);
+
+suite('web console in headless Chromium, against the real API, worker and a loopback receiver', () => {
+  let h: Harness;
+  let key: string;
+  let browser: Browser;
+  let page: Page;
+  let failing = false;
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  const dir = mkdtempSync(join(tmpdir(), 'hookledger-console-'));
+
+  beforeAll(async () => {
+    // The console as `npm run build` makes it, into a folder of this test's own.
+    await build({ configFile: join(root, 'console/vite.config.ts'), build: { outDir: dir, emptyOutDir: true }, logLevel: 'warn' });
+    h = await startHarness('sqlite-file', undefined, { worker: true, realClock: true, env: { HOOKLEDGER_CONSOLE_DIR: dir, HOOKLEDGER_RETRY_SCHEDULE: '0,60s' } });
+    key = (await h.newOrg()).key;
+    receiver = await startReceiver((_req, res) => res.writeHead(failing ? 500 : 200).end(failing ? 'receiver down' : 'ok'));
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    // Fail fast with the locator's own message rather than at the test's time-out.
+    page.setDefaultTimeout(8000);
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await receiver?.close();
+    await h?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const shot = async (name: string) => {
+    // Clicking a button at the right edge scrolls a wide table; show it from its first column.
+    await page.evaluate(() => document.querySelectorAll('.table-wrap').forEach((e) => (e.scrollLeft = 0)));
+    if (SHOTS) await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  };
+
+  it('refuses a wrong key in place, then signs in and keeps the key in session storage only', async () => {
+    await page.goto(`${h.url}/console/`);
+    await page.getByLabel('API key').fill('sk_wrong_key');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByText('That key was not accepted').isVisible()).toBe(true);
+    await shot('sign-in');
+    await page.getByLabel('API key').fill(key);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByText('No webhooks yet.').isVisible()).toBe(true);
+    expect(await page.evaluate(() => [sessionStorage.getItem('hookledger.apiKey'), localStorage.length, document.cookie])).toEqual([key, 0, '']);
+  });
+
+  it('shows the API’s own validation messages in place, then creates a webhook and shows its secret once', async () => {
+    await page.getByRole('button', { name: 'New webhook' }).click();
+    await page.getByLabel('Name').fill('Console hook');
+    await page.getByLabel('Endpoint URL').fill('not a url');
+    await page.getByRole('button', { name: 'Create webhook' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/problems? to fix/);
+    expect(await page.getByLabel('Endpoint URL').getAttribute('aria-invalid')).toBe('true');
+    await shot('webhook-form-errors');
+    await page.getByText('Object Lifecycle').click();
+    await page.getByLabel('object.created').check();
+    await page.getByLabel('Endpoint URL').fill(`${receiver.url}/hook`);
+    await page.getByRole('button', { name: 'Create webhook' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Webhook created' }).isVisible()).toBe(true);
+    expect(await page.getByLabel('Signing secret').textContent()).toMatch(/^whsec_/);
+    await page.getByRole('button', { name: 'Open the webhook' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Console hook' }).isVisible()).toBe(true);
+  });
+
+  it('sees a delivery arrive, watches one fail, retries it and sees it succeed', async () => {
+    const id = page.url().split('/').pop()!;
+    const publish = async () => (await h.request('POST', '/v1/events', { key, body: { event_type: 'object.created', data: { from: 'test' } } })).body.message_id as string;
+    const rows = (messageId: string, outcome: string) => page.locator(`tr[data-message-id="${messageId}"][data-outcome="${outcome}"]`);
+    const refreshUntil = async (check: () => Promise<boolean>) => {
+      await expect
+        .poll(async () => {
+          await page.getByRole('button', { name: 'Refresh' }).click();
+          return check();
+        }, { timeout: 15_000 })
+        .toBe(true);
+    };
+
+    const first = await publish();
+    await refreshUntil(async () => (await rows(first, 'succeeded').count()) === 1);
+    expect(receiver.received).toHaveLength(1);
+
+    failing = true;
+    const second = await publish();
+    await refreshUntil(async () => (await rows(second, 'failed').count()) === 1);
+    await shot('deliveries-failed');
+    failing = false;
+    await page.getByRole('button', { name: `Retry ${second}` }).first().click();
+    await refreshUntil(async () => (await rows(second, 'succeeded').count()) === 1);
+    expect(receiver.received.filter((r) => r.headers['webhook-id'] === second)).toHaveLength(2);
+    // The 24 h chart: three attempts, one failed.
+    expect(await page.locator('figcaption').first().textContent()).toMatch(/^webhook: 67% of 3 attempts succeeded in the last 24 h; mean latency \d+ ms\.$/);
+    expect(await page.getByRole('img', { name: /^webhook: 67% of 3 attempts succeeded/ }).count()).toBe(1);
+    await shot('deliveries');
+    expect(id).toMatch(/^wh_/);
+  });
+
+  it('shows the history as a timeline of changes and the webhook as of an earlier moment', async () => {
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Resume' }).isVisible()).toBe(true);
+    await page.getByRole('tab', { name: 'History' }).click();
+    await expect.poll(() => page.getByText('Paused', { exact: true }).isVisible()).toBe(true);
+    expect(await page.locator('.timeline .diff').allTextContents()).toContainEqual(expect.stringContaining('is_active: true → false'));
+    await page.getByRole('button', { name: 'View as of this' }).first().click();
+    await expect.poll(() => page.getByRole('heading', { name: /^As of/ }).isVisible()).toBe(true);
+    expect(await page.locator('article[aria-live]').textContent()).toContain('active · version 1');
+    await shot('history');
+  });
+
+  it('works at a phone width, and signing out forgets the key', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${h.url}/console/#/webhooks`);
+    await expect.poll(() => page.getByRole('link', { name: 'Console hook' }).isVisible()).toBe(true);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await shot('webhooks-phone');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect.poll(() => page.getByLabel('API key').isVisible()).toBe(true);
+    expect(await page.evaluate(() => sessionStorage.getItem('hookledger.apiKey'))).toBeNull();
+  });
+});
