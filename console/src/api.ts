@@ -31,6 +31,7 @@ export interface HistoryEvent { revision: number; type: string; data: Record<str
 export interface Attempt {
   message_id: string;
   event_type: string;
+  data: unknown;
   channel: string;
   attempt: number;
   at: string;

@@ -47,6 +47,8 @@ export type NextStep = { readonly status: 'succeeded' } | { readonly status: 'sc
 export interface DeliveryAttemptView extends AttemptRecord {
   readonly messageId: string;
   readonly eventType: string;
+  /** The event's data, as the attempt delivered it. */
+  readonly data: unknown;
   readonly webhookId: string;
   readonly channel: string;
   readonly attempt: number;

@@ -123,10 +123,67 @@ suite('web console in headless Chromium, against the real API, worker and a loop
     await shot('history');
   });
 
+  it('edits, rotates, sends a test event, shows each attempt’s request, and deletes only after confirmation', async () => {
+    const id = /#\/webhooks\/(wh_\w+)/.exec(page.url())![1]!;
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await page.getByRole('button', { name: 'Edit' }).click();
+    await page.getByLabel('Name').fill('Renamed hook');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Renamed hook' }).isVisible()).toBe(true);
+    await page.getByRole('tab', { name: 'History' }).click();
+    await expect.poll(() => page.locator('.timeline .diff').allTextContents()).toContainEqual(expect.stringContaining('webhook_name: Console hook → Renamed hook'));
+
+    await page.getByRole('button', { name: 'Rotate secret' }).click();
+    await expect.poll(() => page.getByText(/^New signing secret: whsec_/).isVisible()).toBe(true);
+    const before = receiver.received.length;
+    await page.getByRole('button', { name: 'Send test event' }).click();
+    await expect.poll(() => receiver.received.length).toBe(before + 1);
+    expect(JSON.parse(receiver.received.at(-1)!.body).type).toBe('webhook.test');
+
+    await page.getByRole('tab', { name: 'Deliveries' }).click();
+    await page.getByText('payload').first().click();
+    expect(await page.locator('tbody details pre').first().textContent()).toMatch(/^webhook-id: msg_/);
+
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete Renamed hook?' });
+    await expect.poll(() => dialog.isVisible()).toBe(true);
+    await dialog.getByRole('button', { name: 'Keep it' }).click();
+    expect((await h.request('GET', `/v1/organizations/webhooks/${id}`, { key })).status).toBe(200);
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await dialog.getByRole('button', { name: 'Delete webhook' }).click();
+    await expect.poll(() => page.getByText('No webhooks yet.').isVisible()).toBe(true);
+    expect((await h.request('GET', `/v1/organizations/webhooks/${id}`, { key })).status).toBe(404);
+  });
+
+  it('filters the list by name, event type and status, and browses the catalog by category', async () => {
+    const make = async (name: string, types: string[], active: boolean) =>
+      h.request('POST', '/v1/organizations/webhooks/', { key, body: { webhook_name: name, event_types: types, is_active: active, channels: [{ channel: 'webhook', configs: { url: `${receiver.url}/x` } }] } });
+    await make('Orders feed', ['object.*'], true);
+    await make('Cluster alerts', ['cluster.created'], false);
+    await page.goto(`${h.url}/console/#/webhooks`);
+    await page.reload(); // made behind the console's back: load the list again
+    const names = () => page.locator('tbody tr td:first-child').allTextContents();
+    await expect.poll(names).toEqual(['Orders feed', 'Cluster alerts']);
+    await page.getByLabel('Status').selectOption('paused');
+    await expect.poll(names).toEqual(['Cluster alerts']);
+    await page.getByLabel('Status').selectOption('');
+    await page.getByLabel('Receives event type').selectOption('object.created');
+    await expect.poll(names).toEqual(['Orders feed']);
+    await page.getByLabel('Receives event type').selectOption('');
+    await page.getByLabel('Search by name').fill('clus');
+    await expect.poll(names).toEqual(['Cluster alerts']);
+    await shot('webhooks');
+
+    await page.getByRole('link', { name: 'Event types' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Object Lifecycle' }).isVisible()).toBe(true);
+    expect(await page.getByRole('row', { name: /object\.created/ }).textContent()).toContain('KEY');
+    await shot('event-types');
+  });
+
   it('works at a phone width, and signing out forgets the key', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${h.url}/console/#/webhooks`);
-    await expect.poll(() => page.getByRole('link', { name: 'Console hook' }).isVisible()).toBe(true);
+    await expect.poll(() => page.getByRole('link', { name: 'Orders feed' }).isVisible()).toBe(true);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await shot('webhooks-phone');

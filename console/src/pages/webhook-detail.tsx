@@ -224,7 +224,7 @@ const Deliveries = ({ webhook }: { webhook: Webhook }) => {
             <thead>
               <tr>
                 <th scope="col">Time</th><th scope="col">Event</th><th scope="col">Channel</th><th scope="col">Attempt</th><th scope="col">Outcome</th>
-                <th scope="col">Response</th><th scope="col">Delivery</th><th scope="col"><span class="sr-only">Actions</span></th>
+                <th scope="col">Request</th><th scope="col">Response</th><th scope="col">Delivery</th><th scope="col"><span class="sr-only">Actions</span></th>
               </tr>
             </thead>
             <tbody>
@@ -235,6 +235,12 @@ const Deliveries = ({ webhook }: { webhook: Webhook }) => {
                   <td>{a.channel}</td>
                   <td>{a.attempt}</td>
                   <td><span class={`badge ${a.status}`}>{a.status}</span> {a.status_code ?? ''} <small>{Math.round(a.latency_ms)} ms</small></td>
+                  <td>
+                    <details>
+                      <summary>payload</summary>
+                      <pre>{`webhook-id: ${a.message_id}\n${JSON.stringify({ type: a.event_type, data: a.data }, null, 2)}`}</pre>
+                    </details>
+                  </td>
                   <td>
                     <details>
                       <summary>{a.error ?? (a.response_body ? 'body' : 'empty')}</summary>

@@ -19,7 +19,7 @@ export const WebhookList = () => {
         <h1>Webhooks</h1>
         <a href="#/webhooks/new" role="button">New webhook</a>
       </div>
-      <form role="search" onSubmit={(e) => e.preventDefault()} class="grid">
+      <form aria-label="Filter webhooks" onSubmit={(e) => e.preventDefault()} class="grid">
         <label>
           Search by name
           <input type="search" value={search} onInput={(e) => setSearch(e.currentTarget.value)} />

@@ -36,6 +36,7 @@ const RecoverBody = z.strictObject({ since: Iso, until: Iso.optional() }).meta({
 const Attempt = z.object({
   message_id: z.string(),
   event_type: z.string(),
+  data: z.unknown().describe('the event data this attempt delivered (its request payload’s data)'),
   channel: z.string(),
   attempt: z.number().int(),
   at: z.iso.datetime(),
@@ -116,6 +117,7 @@ export const deliveryRoutes = (deps: DeliveryRouteDeps): Route[] => {
             results: attempts.map((a) => ({
               message_id: a.messageId,
               event_type: a.eventType,
+              data: a.data,
               channel: a.channel,
               attempt: a.attempt,
               at: a.at,

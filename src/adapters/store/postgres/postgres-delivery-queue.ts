@@ -30,6 +30,7 @@ interface ClaimRow {
 interface AttemptRow {
   message_id: string;
   event_type: string;
+  data: string;
   webhook_id: string;
   channel_kind: string;
   attempt: number;
@@ -164,7 +165,7 @@ export class PostgresDeliveryQueue implements DeliveryQueue {
   async attempts(f: AttemptFilter): Promise<readonly DeliveryAttemptView[]> {
     const result = await this.pool.query<AttemptRow>(
       `SELECT a.attempt, a.at, a.succeeded, a.status_code, a.latency_ms, a.response_body, a.error,
-              d.message_id, d.webhook_id, d.channel_kind, d.status AS delivery_status, m.event_type
+              d.message_id, d.webhook_id, d.channel_kind, d.status AS delivery_status, m.event_type, m.data
        FROM delivery_attempts a JOIN deliveries d ON d.delivery_id = a.delivery_id JOIN messages m ON m.message_id = d.message_id
        WHERE d.organization_id = $1 AND d.webhook_id = $2
          AND ($3::boolean IS NULL OR a.succeeded = $3)
@@ -177,6 +178,7 @@ export class PostgresDeliveryQueue implements DeliveryQueue {
     return result.rows.map((r) => ({
       messageId: r.message_id,
       eventType: r.event_type,
+      data: JSON.parse(r.data) as unknown,
       webhookId: r.webhook_id,
       channel: r.channel_kind,
       attempt: r.attempt,

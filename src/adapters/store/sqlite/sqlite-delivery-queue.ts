@@ -139,7 +139,7 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
 
   async attempts(f: AttemptFilter): Promise<readonly DeliveryAttemptView[]> {
     const rows = this.stmt(
-        `SELECT a.*, d.message_id, d.webhook_id, d.channel, d.status AS delivery_status, m.event_type
+        `SELECT a.*, d.message_id, d.webhook_id, d.channel, d.status AS delivery_status, m.event_type, m.data
          FROM delivery_attempts a JOIN deliveries d ON d.delivery_id = a.delivery_id JOIN messages m ON m.message_id = d.message_id
          WHERE d.organization_id = @org AND d.webhook_id = @webhook
            AND (@status IS NULL OR a.succeeded = @status)
@@ -160,6 +160,7 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
     return rows.map((r) => ({
       messageId: r.message_id as string,
       eventType: r.event_type as string,
+      data: JSON.parse(r.data as string) as unknown,
       webhookId: r.webhook_id as string,
       channel: (JSON.parse(r.channel) as Channel).channel,
       attempt: r.attempt as number,
