@@ -107,6 +107,7 @@ suite('web console in headless Chromium, against the real API, worker and a loop
     // The 24 h chart: three attempts, one failed.
     expect(await page.locator('figcaption').first().textContent()).toMatch(/^webhook: 67% of 3 attempts succeeded in the last 24 h; mean latency \d+ ms\.$/);
     expect(await page.getByRole('img', { name: /^webhook: 67% of 3 attempts succeeded/ }).count()).toBe(1);
+    expect(await page.getByRole('img', { name: /^webhook: mean latency per hour, highest \d+ ms$/ }).count()).toBe(1);
     await shot('deliveries');
     expect(id).toMatch(/^wh_/);
   });
@@ -178,6 +179,69 @@ suite('web console in headless Chromium, against the real API, worker and a loop
     await expect.poll(() => page.getByRole('heading', { name: 'Object Lifecycle' }).isVisible()).toBe(true);
     expect(await page.getByRole('row', { name: /object\.created/ }).textContent()).toContain('KEY');
     await shot('event-types');
+  });
+
+  it('can be driven with the keyboard alone: sign in, pick an event type, add a channel, create', async () => {
+    const kb = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    kb.setDefaultTimeout(8000);
+    try {
+      await kb.goto(`${h.url}/console/#/webhooks/new`);
+      /** Presses Tab until the focused element matches, as a keyboard user would. */
+      const tabTo = async (selector: string) => {
+        for (let i = 0; i < 60; i++) {
+          if (await kb.evaluate((sel) => document.activeElement?.matches(sel) ?? false, selector)) return;
+          await kb.keyboard.press('Tab');
+        }
+        throw new Error(`Tab never reached ${selector}`);
+      };
+      await tabTo('input[name="api-key"]');
+      await kb.keyboard.type(key);
+      await kb.keyboard.press('Enter');
+      await expect.poll(() => kb.getByRole('heading', { name: 'New webhook' }).isVisible()).toBe(true);
+      await tabTo('input[name="webhook_name"]');
+      await kb.keyboard.type('Keyboard hook');
+      await tabTo('details summary');
+      await kb.keyboard.press('Enter'); // opens Object Lifecycle
+      await tabTo('input[value="object.deleted"]');
+      await kb.keyboard.press('Space');
+      await tabTo('input[name="channel-0-target"]');
+      await kb.keyboard.type(`${receiver.url}/keyboard`);
+      await kb.keyboard.press('Enter'); // submits the form
+      await expect.poll(() => kb.getByRole('heading', { name: 'Webhook created' }).isVisible()).toBe(true);
+      const list = (await h.request('POST', '/v1/organizations/webhooks/list', { key, body: {} })).body.results as { webhook_name: string; event_types: string[] }[];
+      expect(list.find((w) => w.webhook_name === 'Keyboard hook')?.event_types).toEqual(['object.deleted']);
+    } finally {
+      await kb.close();
+    }
+  });
+
+  it('has no serious or critical accessibility violations on its main screens (axe-core)', async () => {
+    // axe is injected as a script, which the console's CSP rightly refuses: this page alone ignores the CSP.
+    const audit = await browser.newPage({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
+    audit.setDefaultTimeout(8000);
+    await audit.addInitScript((k) => sessionStorage.setItem('hookledger.apiKey', k), key);
+    const id = (await h.request('POST', '/v1/organizations/webhooks/list', { key, body: {} })).body.results[0].webhook_id as string;
+    const screens: [string, string][] = [
+      ['#/webhooks', 'Webhooks'],
+      ['#/webhooks/new', 'New webhook'],
+      [`#/webhooks/${id}`, 'Deliveries'],
+      ['#/event-types', 'Event types'],
+    ];
+    try {
+      for (const [hash, heading] of screens) {
+        await audit.goto(`${h.url}/console/${hash}`);
+        await audit.reload();
+        await expect.poll(() => audit.getByRole('heading', { name: heading }).first().isVisible()).toBe(true);
+        await audit.addScriptTag({ path: join(root, 'node_modules/axe-core/axe.min.js') });
+        const violations = await audit.evaluate(async () => {
+          const result = await (window as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> } }).axe.run();
+          return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.nodes.length})`);
+        });
+        expect(violations, hash).toEqual([]);
+      }
+    } finally {
+      await audit.close();
+    }
   });
 
   it('works at a phone width, and signing out forgets the key', async () => {

@@ -303,6 +303,7 @@ const Chart = ({ webhookId, round }: { webhookId: string; round: number }) => {
         const total = hours.reduce((s, h) => s + h.ok + h.bad, 0);
         const ok = hours.reduce((s, h) => s + h.ok, 0);
         const latency = hours.reduce((s, h) => s + h.latency, 0) / Math.max(1, total);
+        const maxLatency = Math.max(1, ...hours.map((h) => h.latency / Math.max(1, h.ok + h.bad)));
         return (
           <div key={channel}>
             <svg class="chart" viewBox="0 0 240 40" width="100%" height="60" role="img" aria-label={`${channel}: ${Math.round((100 * ok) / total)}% of ${total} attempts succeeded in the last 24 hours, mean latency ${Math.round(latency)} ms`}>
@@ -314,6 +315,18 @@ const Chart = ({ webhookId, round }: { webhookId: string; round: number }) => {
                     <title>{`${24 - i} h ago: ${h.ok} succeeded, ${h.bad} failed, mean ${Math.round(h.latency / Math.max(1, h.ok + h.bad))} ms`}</title>
                     <rect class="ok" x={i * 10 + 1} y={40 - okH} width="8" height={okH} />
                     <rect class="bad" x={i * 10 + 1} y={40 - okH - badH} width="8" height={badH} />
+                  </g>
+                );
+              })}
+            </svg>
+            <svg class="chart" viewBox="0 0 240 24" width="100%" height="36" role="img" aria-label={`${channel}: mean latency per hour, highest ${Math.round(maxLatency)} ms`}>
+              {hours.map((h, i) => {
+                const mean = h.latency / Math.max(1, h.ok + h.bad);
+                const height = (22 * mean) / maxLatency;
+                return (
+                  <g key={i}>
+                    <title>{`${24 - i} h ago: mean latency ${Math.round(mean)} ms`}</title>
+                    <rect class="latency" x={i * 10 + 1} y={24 - height} width="8" height={height} />
                   </g>
                 );
               })}
