@@ -53,7 +53,11 @@ export const api = async <T>(method: string, path: string, body?: unknown, heade
   const json = text ? (JSON.parse(text) as unknown) : undefined;
   if (!res.ok) {
     const e = (json as { error?: { type?: string; message?: string; details?: ErrorDetail[] } } | undefined)?.error;
-    if (res.status === 401 && key === session.key()) window.dispatchEvent(new Event('hookledger:signed-out'));
+    if (res.status === 401 && key && key === session.key()) {
+      // The key was revoked (or deleted) while signed in: forget it and show the sign-in again.
+      session.signOut();
+      window.dispatchEvent(new Event('hookledger:signed-out'));
+    }
     throw new ApiError(res.status, e?.type ?? 'Error', e?.message ?? `HTTP ${res.status}`, e?.details ?? []);
   }
   return json as T;

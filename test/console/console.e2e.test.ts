@@ -127,10 +127,15 @@ suite('web console in headless Chromium, against the real API, worker and a loop
   it('edits, rotates, sends a test event, shows each attempt’s request, and deletes only after confirmation', async () => {
     const id = /#\/webhooks\/(wh_\w+)/.exec(page.url())![1]!;
     await page.getByRole('button', { name: 'Resume' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Pause' }).isVisible()).toBe(true);
+    // A header the form has no field for must survive an edit made in the console.
+    const url = `${receiver.url}/hook`;
+    expect((await h.request('PATCH', `/v1/organizations/webhooks/${id}`, { key, body: { channels: [{ channel: 'webhook', configs: { url, headers: { 'X-Team': 'eng' } } }] } })).status).toBe(200);
     await page.getByRole('button', { name: 'Edit' }).click();
     await page.getByLabel('Name').fill('Renamed hook');
     await page.getByRole('button', { name: 'Save changes' }).click();
     await expect.poll(() => page.getByRole('heading', { name: 'Renamed hook' }).isVisible()).toBe(true);
+    expect((await h.request('GET', `/v1/organizations/webhooks/${id}`, { key })).body.channels).toEqual([{ channel: 'webhook', configs: { url, headers: { 'X-Team': 'eng' }, timeout: 10 } }]);
     await page.getByRole('tab', { name: 'History' }).click();
     await expect.poll(() => page.locator('.timeline .diff').allTextContents()).toContainEqual(expect.stringContaining('webhook_name: Console hook → Renamed hook'));
 

@@ -4,11 +4,20 @@ import { errorFor, validateSettings } from '../validate.js';
 import { ErrorNote, Loading, byCategory, useCatalog } from './shared.js';
 
 type Kind = 'webhook' | 'slack' | 'email' | 'sms';
-interface ChannelDraft { kind: Kind; target: string; extra: string }
+/** One channel as the form edits it; `original` keeps the settings the form has no field for (headers, templates…). */
+interface ChannelDraft { kind: Kind; target: string; extra: string; original?: { channel: string; configs: Record<string, unknown> } }
 
 const list = (text: string) => text.split(',').map((s) => s.trim()).filter(Boolean);
-/** The form's channel rows as the API's channel objects. */
+/** The form's channel rows as the API's channel objects; an edit keeps what the form does not show. */
 const toChannel = (c: ChannelDraft) => {
+  const edited = toEditedChannel(c);
+  if (c.original?.channel !== c.kind) return edited;
+  const kept = { ...c.original.configs };
+  // The optional field the form shows is dropped when emptied, not kept from before.
+  for (const optional of ['timeout', 'channel', 'subject_template', 'message_template']) delete kept[optional];
+  return { channel: edited.channel, configs: { ...kept, ...edited.configs } };
+};
+const toEditedChannel = (c: ChannelDraft): { channel: string; configs: Record<string, unknown> } => {
   switch (c.kind) {
     case 'webhook': return { channel: 'webhook', configs: { url: c.target.trim(), ...(c.extra ? { timeout: Number(c.extra) } : {}) } };
     case 'slack': return { channel: 'slack', configs: { webhook_url: c.target.trim(), ...(c.extra ? { channel: c.extra.trim() } : {}) } };
@@ -18,10 +27,11 @@ const toChannel = (c: ChannelDraft) => {
 };
 const fromChannel = (c: { channel: string; configs: Record<string, unknown> }): ChannelDraft => {
   const k = c.configs;
-  if (c.channel === 'slack') return { kind: 'slack', target: String(k.webhook_url ?? ''), extra: String(k.channel ?? '') };
-  if (c.channel === 'email') return { kind: 'email', target: ((k.to_addresses as string[]) ?? []).join(', '), extra: String(k.subject_template ?? '') };
-  if (c.channel === 'sms') return { kind: 'sms', target: ((k.phone_numbers as string[]) ?? []).join(', '), extra: String(k.message_template ?? '') };
-  return { kind: 'webhook', target: String(k.url ?? ''), extra: k.timeout ? String(k.timeout) : '' };
+  const original = { original: c };
+  if (c.channel === 'slack') return { kind: 'slack', target: String(k.webhook_url ?? ''), extra: String(k.channel ?? ''), ...original };
+  if (c.channel === 'email') return { kind: 'email', target: ((k.to_addresses as string[]) ?? []).join(', '), extra: String(k.subject_template ?? ''), ...original };
+  if (c.channel === 'sms') return { kind: 'sms', target: ((k.phone_numbers as string[]) ?? []).join(', '), extra: String(k.message_template ?? ''), ...original };
+  return { kind: 'webhook', target: String(k.url ?? ''), extra: k.timeout ? String(k.timeout) : '', ...original };
 };
 const LABELS: Record<Kind, [string, string]> = {
   webhook: ['Endpoint URL', 'Timeout (seconds, optional)'],
