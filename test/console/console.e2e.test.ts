@@ -49,6 +49,17 @@ suite('web console in headless Chromium, against the real API, worker and a loop
     if (SHOTS) await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
   };
 
+  it('serves the built files with a strict CSP, and nothing outside its folder', async () => {
+    const index = await fetch(`${h.url}/console/`);
+    expect(index.status).toBe(200);
+    expect(index.headers.get('content-security-policy')).toContain("script-src 'self'");
+    for (const escape of ['assets/..%2f..%2fpackage.json', 'assets/%2e%2e/%2e%2e/package.json', '..%2fpackage.json']) {
+      const res = await fetch(`${h.url}/console/${escape}`);
+      expect(await res.text(), escape).not.toContain('"dependencies"');
+    }
+    expect((await fetch(`${h.url}/console/%E0%A4%A`)).status).toBe(400);
+  });
+
   it('refuses a wrong key in place, then signs in and keeps the key in session storage only', async () => {
     await page.goto(`${h.url}/console/`);
     await page.getByLabel('API key').fill('sk_wrong_key');

@@ -25,7 +25,13 @@ export const consoleFiles = (dir: string | undefined) => async (ctx: Context, ne
   if (ctx.method !== 'GET' && ctx.method !== 'HEAD') throw new HttpError(405, 'MethodNotAllowed', 'the console is read-only');
   if (ctx.path === '/console') return ctx.redirect('/console/');
   if (!dir) throw new HttpError(404, 'NotFound', 'the console is not built: run npm run build');
-  const relative = normalize(decodeURIComponent(ctx.path.slice('/console/'.length)));
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(ctx.path.slice('/console/'.length));
+  } catch {
+    throw new HttpError(400, 'BadRequest', 'malformed percent-encoding in the path');
+  }
+  const relative = normalize(decoded);
   if (relative.startsWith('..') || relative.includes(`${sep}..`)) throw new HttpError(404, 'NotFound', 'no such file');
   const asset = relative.startsWith(`assets${sep}`);
   let file = join(dir, asset ? relative : 'index.html');
