@@ -161,6 +161,22 @@ suite('web console in headless Chromium, against the real API, worker and a loop
     await page.getByText('payload').first().click();
     expect(await page.locator('tbody details pre').first().textContent()).toMatch(/^webhook-id: msg_/);
 
+    // Paused, an event is held; after resuming, recovering the window sends it.
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Resume' }).isVisible()).toBe(true);
+    const held = (await h.request('POST', '/v1/events', { key, body: { event_type: 'object.created', data: { while: 'paused' } } })).body.message_id as string;
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Pause' }).isVisible()).toBe(true);
+    await page.getByRole('tab', { name: 'Deliveries' }).click();
+    const aMinuteAgo = await page.evaluate(() => {
+      const d = new Date(Date.now() - 60_000 - new Date().getTimezoneOffset() * 60_000);
+      return d.toISOString().slice(0, 16); // the datetime-local format, in the browser's zone
+    });
+    await page.getByRole('group', { name: /Recover/ }).getByLabel('From').fill(aMinuteAgo);
+    await page.getByRole('button', { name: 'Recover' }).click();
+    await expect.poll(() => page.getByText('1 message rescheduled.').isVisible()).toBe(true);
+    await expect.poll(() => receiver.received.some((r) => r.headers['webhook-id'] === held)).toBe(true);
+
     await page.getByRole('button', { name: 'Delete', exact: true }).click();
     const dialog = page.getByRole('dialog', { name: 'Delete Renamed hook?' });
     await expect.poll(() => dialog.isVisible()).toBe(true);

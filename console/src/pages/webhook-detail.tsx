@@ -262,7 +262,10 @@ const Deliveries = ({ webhook }: { webhook: Webhook }) => {
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          void run(async () => `${(await webhooks.recover(webhook.webhook_id, localToIso(recover.since), localToIso(recover.until) || undefined)).rescheduled} messages rescheduled.`);
+          void run(async () => {
+            const { rescheduled } = await webhooks.recover(webhook.webhook_id, localToIso(recover.since), localToIso(recover.until) || undefined);
+            return `${rescheduled} message${rescheduled === 1 ? '' : 's'} rescheduled.`;
+          });
         }}
       >
         <fieldset class="grid">
