@@ -3,6 +3,8 @@ import { DEFAULT_RETRY_SCHEDULE, parseRetrySchedule } from '../domain/index.js';
 /** Reads the environment once; the rest of the program receives plain values. */
 export interface Config {
   readonly databaseUrl: string;
+  /** PostgreSQL connections per process (HOOKLEDGER_PG_POOL_SIZE). */
+  readonly pgPoolSize: number;
   /** Only with an EventStoreDB event log: where everything else lives. */
   readonly readModelUrl?: string | undefined;
   readonly host: string;
@@ -52,6 +54,7 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
   return {
     databaseUrl: env.DATABASE_URL || 'sqlite:./data/hookledger.db',
     readModelUrl: env.READ_MODEL_URL || undefined,
+    pgPoolSize: positive('HOOKLEDGER_PG_POOL_SIZE', env.HOOKLEDGER_PG_POOL_SIZE, 10),
     host: env.HOST ?? '127.0.0.1',
     port,
     consoleDir: env.HOOKLEDGER_CONSOLE_DIR || undefined,

@@ -88,7 +88,7 @@ const bindStores = async (c: Container, config: Config) => {
   const rest = parseReadModelUrl(config);
   if (rest.kind === 'postgres') {
     // A bounded connect timeout, so a request fails fast (503) while the server is unreachable.
-    const pool = new pg.Pool({ connectionString: rest.url, max: Number(process.env.HOOKLEDGER_PG_POOL_SIZE ?? 10), connectionTimeoutMillis: 5000 });
+    const pool = new pg.Pool({ connectionString: rest.url, max: config.pgPoolSize, connectionTimeoutMillis: 5000 });
     // An idle client's error (the server restarted) must not crash the process; the next query reconnects.
     pool.on('error', (error) => c.get(TOKENS.Logger).warn({ err: error.message }, 'PostgreSQL connection lost'));
     try {
@@ -112,7 +112,7 @@ const bindStores = async (c: Container, config: Config) => {
       c.bind(TOKENS.Secrets).toResolvedValue((db) => new SqliteWebhookSecrets(db), [TOKENS.Sqlite]);
       if (events.kind === 'sqlite') c.bind(TOKENS.EventStore).toResolvedValue((db) => new SqliteEventStore(db), [TOKENS.Sqlite]);
     } else {
-      c.bind(TOKENS.EventStore).toConstantValue(new InMemoryEventStore());
+      if (events.kind === 'memory') c.bind(TOKENS.EventStore).toConstantValue(new InMemoryEventStore());
       c.bind(TOKENS.ReadModel).toConstantValue(new InMemoryWebhookReadModel());
       c.bind(TOKENS.Organizations).toConstantValue(new InMemoryOrganizationStore());
       c.bind(TOKENS.Secrets).toConstantValue(new InMemoryWebhookSecrets());
