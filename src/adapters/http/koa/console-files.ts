@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import type { Context, Next } from 'koa';
 import { HttpError } from './errors.js';
@@ -34,11 +34,10 @@ export const consoleFiles = (dir: string | undefined) => async (ctx: Context, ne
   const relative = normalize(decoded);
   if (relative.startsWith('..') || relative.includes(`${sep}..`)) throw new HttpError(404, 'NotFound', 'no such file');
   const asset = relative.startsWith(`assets${sep}`);
-  let file = join(dir, asset ? relative : 'index.html');
-  if (asset && !(await stat(file).catch(() => undefined))?.isFile()) throw new HttpError(404, 'NotFound', 'no such file');
-  if (!asset) file = join(dir, 'index.html');
+  const file = join(dir, asset ? relative : 'index.html');
+  // A missing asset (or a folder) is a 404; a missing index.html means nothing was built.
   const body = await readFile(file).catch(() => {
-    throw new HttpError(404, 'NotFound', 'the console is not built: run npm run build');
+    throw new HttpError(404, 'NotFound', asset ? 'no such file' : 'the console is not built: run npm run build');
   });
   ctx.type = TYPES[extname(file)] ?? 'application/octet-stream';
   ctx.set('Cache-Control', asset ? 'public, max-age=31536000, immutable' : 'no-cache');

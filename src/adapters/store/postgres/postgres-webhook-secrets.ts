@@ -1,12 +1,6 @@
 import type { Pool } from 'pg';
 import type { WebhookSecretSet, WebhookSecrets } from '../../../ports/webhook-secrets.js';
-
-interface SecretRow { current: string; previous: string | null; previous_expires_at: string | null }
-
-const toSet = (row: SecretRow): WebhookSecretSet => ({
-  current: row.current,
-  previous: row.previous && row.previous_expires_at ? { secret: row.previous, expiresAt: row.previous_expires_at } : undefined,
-});
+import { type SecretRow, toSecretSet as toSet } from '../../shared/secret-rows.js';
 
 export class PostgresWebhookSecrets implements WebhookSecrets {
   constructor(private readonly pool: Pool) {}

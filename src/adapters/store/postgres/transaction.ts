@@ -1,21 +1,12 @@
 import type { Pool, PoolClient } from 'pg';
 
-/**
- * Runs `work` in one transaction on one pooled connection. `commit` decides
- * from the result whether to commit (default: always); a throw rolls back.
- * `begin` may add parameterless statements to the BEGIN round trip (e.g. taking a lock).
- */
-export const inTransaction = async <T>(
-  pool: Pool,
-  work: (client: PoolClient) => Promise<T>,
-  commit: (result: T) => boolean = () => true,
-  begin = 'BEGIN',
-): Promise<T> => {
+/** Runs `work` in one transaction on one pooled connection; a throw rolls back. */
+export const inTransaction = async <T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> => {
   const client = await pool.connect();
   try {
-    await client.query(begin);
+    await client.query('BEGIN');
     const result = await work(client);
-    await client.query(commit(result) ? 'COMMIT' : 'ROLLBACK');
+    await client.query('COMMIT');
     return result;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);

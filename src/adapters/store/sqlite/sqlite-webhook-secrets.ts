@@ -1,16 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { WebhookSecretSet, WebhookSecrets } from '../../../ports/webhook-secrets.js';
-
-interface SecretRow {
-  current: string;
-  previous: string | null;
-  previous_expires_at: string | null;
-}
-
-const toSet = (row: SecretRow): WebhookSecretSet => ({
-  current: row.current,
-  previous: row.previous && row.previous_expires_at ? { secret: row.previous, expiresAt: row.previous_expires_at } : undefined,
-});
+import { type SecretRow, toSecretSet as toSet } from '../../shared/secret-rows.js';
 
 export class SqliteWebhookSecrets implements WebhookSecrets {
   private readonly insert: Statement;
