@@ -1,14 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startReceiver } from '../support/receivers.js';
+import { spawnWorker } from '../support/spawn-service.js';
 import { waitFor } from '../support/wait-for.js';
 import { client, hookBody, orgAndKey, processes, serviceEnv } from './support.js';
-
-const root = resolve(import.meta.dirname, '../..');
 
 describe('crashes and stuck work', () => {
   const procs = processes();
@@ -100,12 +98,11 @@ describe('crashes and stuck work', () => {
     const { key } = await orgAndKey(`sqlite:${file}`);
     const call = client(api.url, key);
     const hook = await call('POST', '/v1/organizations/webhooks/', hookBody(receiver.url));
-    const worker = (): Promise<ChildProcess> =>
-      new Promise((ready) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli.ts', 'worker'], { cwd: root, env });
-        procs.track(child);
-        child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('delivery worker started') && ready(child));
-      });
+    const worker = async () => {
+      const child = await spawnWorker(env);
+      procs.track(child);
+      return child;
+    };
     const first = await worker();
     const published = await call('POST', '/v1/events', { event_type: 'object.created', data: { n: 1 } });
     await waitFor(() => receiver.received.length === 1, 10_000, 'the held request');

@@ -1,5 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { resolve } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey, createOrganization } from '../../src/application/organizations.js';
 import { readConfig } from '../../src/main/config.js';
@@ -7,10 +6,9 @@ import { buildContainer, closeContainer, createLogger } from '../../src/main/con
 import { TOKENS } from '../../src/main/tokens.js';
 import { PG_URL, onPostgres, tempSchema } from '../support/postgres.js';
 import { startReceiver } from '../support/receivers.js';
-import { spawnService } from '../support/spawn-service.js';
+import { spawnService, spawnWorker } from '../support/spawn-service.js';
 import { waitFor } from '../support/wait-for.js';
 
-const root = resolve(import.meta.dirname, '../..');
 const W = '/v1/organizations/webhooks';
 const EVENTS = 2400;
 const KILLS = 6;
@@ -48,21 +46,11 @@ onPostgres('Scale-out (2 APIs, 3 workers)', () =>
       children.add(started.child);
       return started;
     };
-    const startWorker = () =>
-      new Promise<ChildProcess>((ready, fail) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli.ts', 'worker'], { cwd: root, env: { ...env, LOG_LEVEL: 'info' } });
-        children.add(child);
-        let out = '';
-        child.stdout.on('data', (chunk: Buffer) => {
-          out += chunk.toString();
-          if (out.includes('delivery worker started')) {
-            child.stdout.removeAllListeners('data');
-            child.stdout.resume();
-            ready(child);
-          }
-        });
-        child.once('exit', (code) => code !== null && fail(new Error(`worker exited ${code}: ${out}`)));
-      });
+    const startWorker = async () => {
+      const child = await spawnWorker(env);
+      children.add(child);
+      return child;
+    };
 
     it('delivers every (message, channel) at least once while workers are killed, and loses no concurrent change', async () => {
       // Five processes migrate one empty schema at the same moment: the advisory lock must serialise them.

@@ -29,3 +29,20 @@ export const spawnService = (
     child.stdout!.on('data', onData);
     child.once('exit', (code) => reject(new Error(`hookledger ${args.join(' ')} exited ${code} before listening: ${out}`)));
   });
+
+/** Starts `hookledger worker` as its own process; resolves once it logs that it started (needs LOG_LEVEL info). */
+export const spawnWorker = (env: NodeJS.ProcessEnv): Promise<ChildProcess> =>
+  new Promise((ready, fail) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli.ts', 'worker'], { cwd: root, env: { ...env, LOG_LEVEL: 'info' } });
+    let out = '';
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      if (!out.includes('delivery worker started')) return;
+      child.stdout!.off('data', onData);
+      child.stdout!.resume();
+      child.removeAllListeners('exit');
+      ready(child);
+    };
+    child.stdout!.on('data', onData);
+    child.once('exit', (code) => fail(new Error(`hookledger worker exited ${code} before starting: ${out}`)));
+  });
