@@ -3,10 +3,13 @@ module.exports = {
   forbidden: [
     {
       name: 'domain-is-pure',
-      comment: 'src/domain imports only itself, zod and fp-ts: no I/O, no frameworks, no Node built-ins.',
+      comment:
+        'src/domain imports only itself, zod, fp-ts and ipaddr.js: no I/O, no frameworks, no Node built-ins. ' +
+        'ipaddr.js (IP parsing and special-purpose ranges) is pure and browser-safe, with no dependencies; ' +
+        'the destination rule (src/domain/webhook/destination.ts) needs it in the domain so the console and embedders enforce it too.',
       severity: 'error',
       from: { path: '^src/domain/' },
-      to: { pathNot: ['^src/domain/', 'node_modules/(zod|fp-ts)/'] },
+      to: { pathNot: ['^src/domain/', 'node_modules/(zod|fp-ts|ipaddr\\.js)/'] },
     },
     {
       name: 'domain-no-node-builtins',

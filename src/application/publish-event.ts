@@ -1,5 +1,5 @@
 import { type Either, left, right } from 'fp-ts/lib/Either.js';
-import { type DomainError, hasEventType, validationFailed } from '../domain/index.js';
+import { type DomainError, eventDataProblems, hasEventType, validationFailed } from '../domain/index.js';
 import type { Clock } from '../ports/clock.js';
 import type { DeliveryQueue, DeliveryTarget } from '../ports/delivery-queue.js';
 import type { EventStore } from '../ports/event-store.js';
@@ -61,6 +61,9 @@ export const publishEvent = async (
   if (!hasEventType(caller.catalog, input.event_type)) {
     return left(validationFailed([{ path: ['event_type'], message: `'${input.event_type}' is not an event type of the ${caller.catalog.id} catalog` }]));
   }
+  // Checked before anything is stored: data nested without bound would break every later read of it.
+  const dataProblems = eventDataProblems(input.data);
+  if (dataProblems.length > 0) return left(validationFailed(dataProblems));
   const now = deps.clock.now();
   const targets = targetsOf(await subscribers(deps, caller.organizationId, input.event_type));
   const result = await deps.queue.enqueue(

@@ -17,6 +17,8 @@ import { webhookDecider } from './webhook-decider.js';
 /** What the webhook use cases need (the command handler's dependencies). */
 export interface WebhookDeps extends HandlerDeps {
   readonly ids: IdGenerator;
+  /** The operator's setting: may channel URLs name private addresses or localhost? Absent means no. */
+  readonly allowPrivateDestinations?: boolean;
 }
 
 /** Who is acting, for which organization, with which catalog. */
@@ -73,7 +75,8 @@ export const executeWebhookCommand = async (
     deps,
     webhookDecider,
     streamIdOf(webhookId),
-    (now) => ({ ...command, metadata: { now, catalog: caller.catalog } }) as WebhookCommand,
+    (now) =>
+      ({ ...command, metadata: { now, catalog: caller.catalog, allowPrivateDestinations: deps.allowPrivateDestinations === true } }) as WebhookCommand,
     {
       expectedRevision: options.expectedVersion,
       metadata: { organizationId: caller.organizationId, actor: caller.actor, correlationId: caller.correlationId },

@@ -21,9 +21,25 @@ export type { ExistingWebhook, LiveWebhook, WebhookState } from './webhook/state
 export { initialState, isLive } from './webhook/state.js';
 export { decide } from './webhook/decide.js';
 export { evolve, fold } from './webhook/evolve.js';
-export { channelProblems, eventTypeProblems } from './webhook/rules.js';
+export type { TemplateError, TemplateErrorKind, TemplatePosition } from './template/template-error.js';
+export type { EscapeMode } from './template/escape.js';
+export { TEMPLATE_LIMITS, TEMPLATE_OUTPUT_LIMITS } from './template/limits.js';
+export { type ParsedTemplate, type TemplateName, type TemplateNode, parseTemplate } from './template/parse.js';
+export { type RenderOptions, renderParsed } from './template/render.js';
+export { type TemplateMessage, type TemplateView, templateView } from './template/view.js';
+export {
+  type RenderedField, type TemplateChannelKind, type TemplateFieldOf, type TemplateFieldSpec,
+  SAMPLE_MESSAGE, TEMPLATE_FIELDS, renderField, templateFieldSpec, templateProblems,
+} from './template/channel-templates.js';
+export { channelProblems, destinationProblems, eventTypeProblems } from './webhook/rules.js';
+export { headerNameProblem, headerProblems, headerValueProblem } from './webhook/headers.js';
+export type { AddressClass } from './webhook/destination.js';
+export { classifyAddress, isLocalhostName, isPrivateAddress, literalPrivateDestination } from './webhook/destination.js';
 export type { RecordedEvent, Upcaster, Upcasters } from './webhook/upcast.js';
 export { createUpcaster, upcast, webhookUpcasters } from './webhook/upcast.js';
 export { streamIdOf, webhookIdOfStream, WEBHOOK_STREAM_PREFIX } from './webhook/stream.js';
+export { EVENT_DATA_LIMITS, eventDataProblems } from './message/event-data.js';
 export { DEFAULT_RETRY_SCHEDULE, nextAttemptDelay, parseRetrySchedule } from './delivery/retry-schedule.js';
 export { GENESIS, type HashedContent, chainInput, eventHashInput } from './audit/hash-chain.js';
+export { DETERMINISTIC_ERROR_NAMES, THROWN_ERROR_LIMIT, type ThrownFailure, classifyThrownFailure } from './delivery/thrown-failure.js';
+export { POISON_LIMIT, abandonedReason, isPoisoned, isSuspect } from './delivery/poison.js';

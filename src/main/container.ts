@@ -133,7 +133,12 @@ export const closeContainer = async (c: Container): Promise<void> => {
   if (c.isBound(TOKENS.Postgres)) await c.get(TOKENS.Postgres).end();
 };
 
-const webhookDeps = (c: Container) => ({ eventStore: c.get(TOKENS.EventStore), clock: c.get(TOKENS.Clock), ids: c.get(TOKENS.Ids) });
+const webhookDeps = (c: Container) => ({
+  eventStore: c.get(TOKENS.EventStore),
+  clock: c.get(TOKENS.Clock),
+  ids: c.get(TOKENS.Ids),
+  allowPrivateDestinations: c.get(TOKENS.Config).delivery.allowPrivateDestinations,
+});
 
 /** What the delivery worker needs; pausing goes through the domain, recorded as done by the system. */
 export const buildDeliveryDeps = (c: Container): DeliveryDeps => {

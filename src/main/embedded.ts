@@ -22,11 +22,14 @@ import type { Clock } from '../ports/clock.js';
 
 export { InMemoryEventStore, InMemoryWebhookReadModel };
 
-/** A self-contained Hookledger for one process: webhooks, their history and lists, no I/O. */
-export const createEmbeddedHookledger = (options: { clock?: Clock } = {}) => {
+/**
+ * A self-contained Hookledger for one process: webhooks, their history and lists, no I/O.
+ * Channel URLs naming a private address or localhost are refused unless `allowPrivateDestinations` is true.
+ */
+export const createEmbeddedHookledger = (options: { clock?: Clock; allowPrivateDestinations?: boolean } = {}) => {
   const eventStore = new InMemoryEventStore();
   const readModel = new InMemoryWebhookReadModel();
-  const deps = { eventStore, clock: options.clock ?? new SystemClock(), ids: new CryptoIds() };
+  const deps = { eventStore, clock: options.clock ?? new SystemClock(), ids: new CryptoIds(), allowPrivateDestinations: options.allowPrivateDestinations };
   return {
     eventStore,
     create: (caller: Caller, settings: WebhookSettingsInput) => createWebhook(deps, caller, settings),

@@ -24,6 +24,12 @@ export interface ClaimedDelivery extends DeliveryTarget {
   readonly message: AcceptedMessage;
   /** Attempts made before this one. */
   readonly attempts: number;
+  /**
+   * Earlier claims of this job that ended with no outcome (no attempt recorded, not held or
+   * released): each time, its worker stopped before finishing. Recording, holding and
+   * rescheduling start the count again.
+   */
+  readonly claimsWithoutOutcome: number;
 }
 
 export interface AttemptRecord {
@@ -79,7 +85,13 @@ export interface DeliveryQueue {
     targets: readonly DeliveryTarget[],
     idempotency?: { readonly key: string; readonly expiresAt: string },
   ): Promise<{ messageId: string; duplicate: boolean }>;
+  /** Leases due jobs (and those whose lease expired) to a worker, counting the claim against each job. */
   claim(options: { workerId: string; now: number; leaseMs: number; limit: number }): Promise<readonly ClaimedDelivery[]>;
+  /**
+   * Hands a leased job back unattempted, due as before, and takes back its claim's count (the
+   * worker chose not to start it). False when the lease was lost.
+   */
+  release(deliveryId: number, workerId: string): Promise<boolean>;
   /**
    * Sets a leased job aside as `held` without an attempt (its webhook was paused or deleted
    * after the job was queued); a recover of its window sends it. False when the lease was lost.
@@ -89,8 +101,9 @@ export interface DeliveryQueue {
   record(deliveryId: number, workerId: string, attempt: AttemptRecord, next: NextStep): Promise<boolean>;
   attempts(filter: AttemptFilter): Promise<readonly DeliveryAttemptView[]>;
   /**
-   * Schedules deliveries of a webhook again now: one message, or every one accepted in a
-   * window that failed or was held while the webhook was paused.
+   * Schedules deliveries of a webhook again now: one message (unless it is being attempted
+   * under a live lease), or every one accepted in a window that failed or was held while the
+   * webhook was paused. Their claim counts start again.
    */
   reschedule(filter: { organizationId: string; webhookId: string; messageId?: string; since?: string; until?: string; now: number }): Promise<number>;
   /** For each webhook, the latest failed attempt of any of its deliveries (the resource's `last_error`); one query for a page. */

@@ -177,6 +177,7 @@ describe('private address classification', () => {
   it.each([
     ['8.8.8.8', false], ['1.1.1.1', false], ['2606:4700:4700::1111', false], ['::ffff:8.8.8.8', false],
     ['127.0.0.1', true], ['::ffff:7f00:1', true], ['169.254.169.254', true], ['fd00:ec2::254', true], ['not-an-ip', true],
+    ['::7f00:1', true], ['::ffff:0:7f00:1', true], ['64:ff9b:1::1', true], ['2002:7f00:1::', true], ['fec0::1', true], ['100::1', true],
   ])('%s is private: %s', (address, expected) => {
     expect(isPrivateAddress(address)).toBe(expected);
   });

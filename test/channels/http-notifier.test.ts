@@ -113,6 +113,9 @@ describe('SSRF guard', () => {
     'http://127.0.0.1:{port}/', 'http://localhost:{port}/', 'http://[::1]:{port}/', 'http://[::ffff:127.0.0.1]:{port}/',
     'http://10.0.0.1/', 'http://172.16.0.1/', 'http://192.168.1.1/', 'http://169.254.169.254/latest/meta-data/',
     'http://100.64.0.1/', 'http://0.0.0.0:{port}/', 'http://[fd00:ec2::254]/', 'http://[fe80::1]/', 'http://2130706433:{port}/',
+    // IPv6 forms the guard used to miss: IPv4-compatible, SIIT, NAT64 (both prefixes), 6to4, site-local, discard.
+    'http://[::7f00:1]:{port}/', 'http://[::ffff:0:7f00:1]:{port}/', 'http://[64:ff9b::7f00:1]/', 'http://[64:ff9b:1::a9fe:a9fe]/',
+    'http://[2002:7f00:1::]/', 'http://[fec0::1]/', 'http://[100::1]/',
   ])('refuses %s unless private destinations are allowed, without sending anything', async (template) => {
     const r = await startReceiver();
     try {

@@ -132,6 +132,55 @@ const contract = (name: string, factory: () => Fixture | Promise<Fixture>) =>
       expect(await claim(T0 + 5)).toHaveLength(1);
     });
 
+    it('counts the claims of a job that ended without an outcome, and starts again from 0 once an attempt is recorded', async () => {
+      await q.enqueue(msg(1), [target()]);
+      const seen: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        // Each claim's worker dies: the next one finds the lease expired.
+        const [d] = await claim(T0 + i * 1001, `dead-${i}`, 1000);
+        seen.push(d!.claimsWithoutOutcome);
+      }
+      expect(seen).toEqual([0, 1, 2, 3]);
+      const [d] = await claim(T0 + 4 * 1001, 'w1', 1000);
+      expect(d?.claimsWithoutOutcome).toBe(4);
+      expect(await q.record(d!.deliveryId, 'w1', bad(T0 + 4 * 1001), { status: 'scheduled', at: T0 + 10_000 })).toBe(true);
+      const [again] = await claim(T0 + 10_000);
+      expect([again?.attempts, again?.claimsWithoutOutcome]).toEqual([1, 0]);
+    });
+
+    it('starts the count again when a job is held or rescheduled by hand, so a manual retry is a real attempt', async () => {
+      await q.enqueue(msg(1), [target()]);
+      await q.enqueue(msg(2), [target()]);
+      for (let i = 0; i < 3; i++) await claim(T0 + i * 1001, `dead-${i}`, 1000);
+      const stranded = await claim(T0 + 3 * 1001, 'w1', 1000);
+      expect(stranded.map((d) => d.claimsWithoutOutcome)).toEqual([3, 3]);
+      const [held, other] = stranded;
+      expect(await q.hold(held!.deliveryId, 'w1')).toBe(true);
+      // msg_2 is left leased: while the lease lives, it is being attempted and a retry is refused; once it expired, it is stranded and a retry takes it.
+      const retry = (now: number) => q.reschedule({ organizationId: ORG, webhookId: 'wh_0000000001', messageId: other!.message.messageId, now });
+      expect(await retry(T0 + 3 * 1001 + 999)).toBe(0);
+      expect(await retry(T0 + 4 * 1001)).toBe(1);
+      expect(await q.record(other!.deliveryId, 'w1', ok(), { status: 'succeeded' })).toBe(false);
+      expect(await q.reschedule({ organizationId: ORG, webhookId: 'wh_0000000001', since: new Date(T0).toISOString(), now: T0 + 5000 })).toBe(1);
+      const fresh = await claim(T0 + 5000);
+      expect(fresh.map((d) => [d.message.messageId, d.claimsWithoutOutcome]).sort()).toEqual([['msg_1', 0], ['msg_2', 0]]);
+    });
+
+    it('takes a released job back unattempted, due as before, as if it had not been claimed', async () => {
+      await q.enqueue(msg(1), [target()]);
+      await q.enqueue(msg(2, T0 + 1), [target()]);
+      const [dead] = await claim(T0, 'dead', 1000, 1);
+      const [d] = await claim(T0 + 1001, 'w1', 1000, 1);
+      expect([d?.deliveryId, d?.claimsWithoutOutcome]).toEqual([dead?.deliveryId, 1]);
+      expect(await q.release(d!.deliveryId, 'w2')).toBe(false);
+      expect(await q.release(d!.deliveryId, 'w1')).toBe(true);
+      expect(await q.release(d!.deliveryId, 'w1')).toBe(false);
+      // Due as before: ahead of the younger msg_2, with the count it had before this claim.
+      const next = await claim(T0 + 1002, 'w2', 1000, 1);
+      expect(next.map((x) => [x.message.messageId, x.claimsWithoutOutcome])).toEqual([['msg_1', 1]]);
+      expect(await q.attempts({ organizationId: ORG, webhookId: 'wh_0000000001', limit: 10 })).toEqual([]);
+    });
+
     it('reports depth and the oldest due age', async () => {
       await q.enqueue(msg(1), [target(), target('wh_0000000002')]);
       expect(await q.depth(T0 + 3000)).toEqual({ pending: 2, oldestDueMs: 3000 });

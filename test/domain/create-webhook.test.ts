@@ -1,21 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { upperSnakeCatalog } from '../../src/domain/index.js';
 import { given } from '../support/decider-spec.js';
-import { T1, created, httpChannel, meta, slackChannel } from '../support/webhook-fixtures.js';
+import { T1, createCommand, created, httpChannel, meta, slackChannel } from '../support/webhook-fixtures.js';
 
-const create = (data: Record<string, unknown>, metadata = meta()) =>
-  ({
-    type: 'CreateWebhook',
-    data: {
-      webhook_id: 'wh_abc123def4',
-      organization_id: 'int_000000000000000000000001',
-      webhook_name: 'Slack Engineering Alerts',
-      event_types: ['cluster.execution.completed', 'cluster.execution.failed'],
-      channels: [{ channel: 'webhook', configs: { url: 'https://example.com/hook' } }],
-      ...data,
-    },
-    metadata,
-  }) as never;
+const create = (data: Record<string, unknown>, metadata = meta()) => createCommand(data, metadata);
 
 describe('CreateWebhook', () => {
   it('records WebhookCreated with defaults filled in and the name trimmed', () => {

@@ -7,6 +7,7 @@ import {
   WebhookEvent as WebhookEventSchema,
   channelProblems,
   decide,
+  destinationProblems,
   dottedCatalog,
   eventTypeProblems,
   evolve,
@@ -88,6 +89,8 @@ const assertRulesHold = (state: WebhookState) => {
   expect(eventTypeProblems(dottedCatalog, state.event_types)).toEqual([]);
   expect(state.channels.length).toBeGreaterThanOrEqual(1);
   expect(channelProblems(state.channels)).toEqual([]);
+  // No command here allows private destinations, so no channel may name one.
+  expect(destinationProblems(state.channels)).toEqual([]);
   expect(state.updated_at >= state.created_at).toBe(true);
 };
 

@@ -9,7 +9,7 @@ import { createEmbeddedHookledger } from '../../src/main/embedded.js';
 const root = resolve(import.meta.dirname, '../..');
 
 describe('hookledger/domain embeds anywhere', () => {
-  it('bundles for the browser from the domain, zod and fp-ts alone, and runs with no Node globals', async () => {
+  it('bundles for the browser from the domain, zod, fp-ts and ipaddr.js alone, and runs with no Node globals', async () => {
     const result = await build({
       entryPoints: [resolve(root, 'src/domain/index.ts')],
       bundle: true,
@@ -21,7 +21,7 @@ describe('hookledger/domain embeds anywhere', () => {
       logLevel: 'silent',
     });
     const inputs = Object.keys(result.metafile.inputs);
-    const outside = inputs.filter((i) => !/^(src\/domain\/|node_modules\/(zod|fp-ts)\/)/.test(i));
+    const outside = inputs.filter((i) => !/^(src\/domain\/|node_modules\/(zod|fp-ts|ipaddr\.js)\/)/.test(i));
     expect(outside).toEqual([]);
     expect(inputs.some((i) => i.startsWith('node_modules/zod/'))).toBe(true);
 
@@ -46,6 +46,8 @@ describe('hookledger/domain embeds anywhere', () => {
     );
     expect(JSON.parse(JSON.stringify(decided))).toMatchObject({ _tag: 'Right', right: [{ type: 'WebhookCreated' }] });
     expect(domain.matches(['object.*'], 'object.created')).toBe(true);
+    // The destination rule runs there too: an embedder that passes no setting gets the safe default.
+    expect(domain.literalPrivateDestination('http://[::ffff:169.254.169.254]/latest')).toContain('linkLocal');
   });
 
   it('would fail the check if the domain pulled in a Node module', async () => {
@@ -95,5 +97,18 @@ describe('hookledger/memory: the use cases in process', () => {
     expect((await hl.list('org-1', { eventType: 'cluster.created' })).rows.map((r) => r.webhook.webhook_id)).toEqual([id]);
     expect((await hl.history('org-1', id))?.map((e) => e.type)).toEqual(['WebhookCreated', 'WebhookRenamed']);
     expect(await hl.get('org-2', id)).toBeUndefined();
+  });
+});
+
+describe('hookledger/memory: private destinations', () => {
+  const caller = { organizationId: 'org-1', actor: 'embedded', catalog: dottedCatalog };
+  const settings = { webhook_name: 'Local', event_types: ['cluster.*'], channels: [{ channel: 'webhook' as const, configs: { url: 'http://localhost:3000/hook' } }] };
+
+  it('refuses a localhost URL by default, and takes it when the embedder allows private destinations', async () => {
+    expect(await createEmbeddedHookledger().create(caller, settings)).toMatchObject({
+      _tag: 'Left',
+      left: { type: 'ValidationFailed', details: [{ path: ['channels', 0, 'configs', 'url'] }] },
+    });
+    expect((await createEmbeddedHookledger({ allowPrivateDestinations: true }).create(caller, settings))._tag).toBe('Right');
   });
 });

@@ -1,3 +1,5 @@
+import { lookup } from 'node:dns/promises';
+import { hostname } from 'node:os';
 import { readFileSync, existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CryptoKeyMaterial } from '../../src/adapters/ids/crypto/crypto-key-material.js';
@@ -8,6 +10,7 @@ import type { KeyMaterial } from '../../src/ports/key-material.js';
 import { type Harness, startHarness, webhookBody } from '../support/http-harness.js';
 import { startReceiver } from '../support/receivers.js';
 import { waitFor } from '../support/wait-for.js';
+import { isPrivateAddress } from '../../src/domain/index.js';
 
 const W = '/v1/organizations/webhooks';
 
@@ -102,7 +105,17 @@ describe('security', () => {
       const { key } = await h.newOrg();
       const receiver = await startReceiver();
       closers.push(receiver.close);
-      const hook = await h.request('POST', `${W}/`, { key, body: webhookBody({ event_types: ['object.*'], channels: [{ channel: 'webhook', configs: { url: `http://localhost:${receiver.port}/hook` } }] }) });
+      const create = (host: string) =>
+        h.request('POST', `${W}/`, { key, body: webhookBody({ event_types: ['object.*'], channels: [{ channel: 'webhook', configs: { url: `http://${host}:${receiver.port}/hook` } }] }) });
+      // `localhost` is refused as soon as it is written; any other name is checked when it is resolved.
+      expect((await create('localhost')).status).toBe(422);
+      const name = hostname();
+      const resolved = await lookup(name).catch(() => undefined);
+      if (!resolved || !isPrivateAddress(resolved.address)) {
+        console.log(`SKIPPED the connect-time half: this machine's name ${name} does not resolve to a private address (${resolved?.address ?? 'no answer'})`);
+        return;
+      }
+      const hook = await create(name);
       expect(hook.status).toBe(201);
       await h.request('POST', '/v1/events', { key, body: { event_type: 'object.created', data: {} } });
       const attempts = await waitFor(async () => {

@@ -1,37 +1,16 @@
 import { lookup as dnsLookup } from 'node:dns';
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
+import { isPrivateAddress } from '../../domain/index.js';
 
 /**
  * Addresses a webhook must not reach unless the operator allows private
- * destinations: loopback, private, link-local (cloud metadata at
- * 169.254.169.254), CGNAT, unique-local, multicast and unspecified, in IPv4,
- * IPv6 and IPv4-mapped IPv6 form.
+ * destinations. The domain's classifier decides, so this connect-time check
+ * and the check when settings are written are one rule: loopback, private,
+ * link-local (cloud metadata at 169.254.169.254), CGNAT, unique-local,
+ * site-local, multicast, reserved and unspecified, and IPv6 forms that embed
+ * a private IPv4 address. Anything that is not an address counts as private.
  */
-const blocked = new BlockList();
-for (const [net, prefix] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) blocked.addSubnet(net, prefix, 'ipv4');
-for (const [net, prefix] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96]] as const) {
-  blocked.addSubnet(net, prefix, 'ipv6');
-}
-
-export const isPrivateAddress = (address: string): boolean => {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
-  if (mapped) return blocked.check(mapped, 'ipv4');
-  const family = isIP(address);
-  if (family === 4) return blocked.check(address, 'ipv4');
-  if (family === 6) {
-    // ::ffff:7f00:1 is the hex spelling of the mapped ::ffff:127.0.0.1.
-    const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(address);
-    if (hex) {
-      const n = (parseInt(hex[1]!, 16) << 16) | parseInt(hex[2]!, 16);
-      return blocked.check([n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.'), 'ipv4');
-    }
-    return blocked.check(address, 'ipv6');
-  }
-  return true; // not an address at all: refuse
-};
+export { isPrivateAddress };
 
 export class DestinationRefused extends Error {
   constructor(readonly host: string, readonly address: string) {

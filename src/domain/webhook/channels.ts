@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { headerMap } from './headers.js';
 
 /** Limits that keep one webhook's fan-out and payload bounded; see ADR 0004. */
 export const LIMITS = {
@@ -33,32 +34,12 @@ export const httpUrl = z
     }
   });
 
+// Whether a template parses and renders is a rule in channelProblems (ADR 0012), not a refinement
+// here: stored events are read through this schema, and must stay readable.
 const template = z.string().max(LIMITS.templateLength);
 
-// Headers the signature and transport own; a channel may not override them.
-const RESERVED_HEADERS = new Set([
-  'webhook-id', 'webhook-timestamp', 'webhook-signature',
-  'content-type', 'content-length', 'host', 'transfer-encoding', 'connection',
-]);
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-
-const headers = z
-  .record(z.string(), z.string().max(4096))
-  .superRefine((value, ctx) => {
-    const names = Object.keys(value);
-    if (names.length > LIMITS.headers) {
-      ctx.addIssue({ code: 'custom', message: `at most ${LIMITS.headers} headers` });
-    }
-    for (const name of names) {
-      if (!HEADER_NAME.test(name)) {
-        ctx.addIssue({ code: 'custom', path: [name], message: 'is not a valid HTTP header name' });
-      } else if (RESERVED_HEADERS.has(name.toLowerCase())) {
-        ctx.addIssue({ code: 'custom', path: [name], message: 'is set by Hookledger and cannot be overridden' });
-      } else if (/[\r\n\0]/.test(value[name] ?? '')) {
-        ctx.addIssue({ code: 'custom', path: [name], message: 'header values cannot contain line breaks' });
-      }
-    }
-  });
+// A channel's extra headers: RFC 9110 names and values Node can send, none the signature or transport owns (headers.ts).
+const headers = headerMap(LIMITS.headers);
 
 const emailList = (min: number) => z.array(z.email()).min(min).max(LIMITS.recipients);
 

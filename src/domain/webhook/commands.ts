@@ -8,6 +8,12 @@ export interface CommandMetadata {
   readonly now: string;
   /** The organization's event catalog, for checking event types. */
   readonly catalog: EventCatalog;
+  /**
+   * The operator's setting: may a channel's URL name a private or reserved IP
+   * address or `localhost` literally? Absent means no, the safe default for
+   * embedders; Hookledger passes its HOOKLEDGER_ALLOW_PRIVATE_DESTINATIONS.
+   */
+  readonly allowPrivateDestinations?: boolean;
 }
 
 const command = <T extends string, D extends z.ZodRawShape>(type: T, data: D) =>

@@ -5,7 +5,7 @@ import { type DomainError, type ErrorDetail, detailsFromIssues, notFound, valida
 import type { Channel } from './channels.js';
 import { type CommandMetadata, type ValidCommand, type WebhookCommand, WebhookCommandData } from './commands.js';
 import type { WebhookEvent } from './events.js';
-import { channelProblems, eventTypeProblems } from './rules.js';
+import { channelProblems, destinationProblems, eventTypeProblems } from './rules.js';
 import { type LiveWebhook, type WebhookState, isLive } from './state.js';
 
 const Now = z.iso.datetime();
@@ -25,7 +25,11 @@ export const decide = (command: WebhookCommand, state: WebhookState): Either<Dom
     if (state.status !== 'initial') {
       return left({ type: 'WebhookAlreadyExists', message: `webhook ${valid.data.webhook_id} already exists` });
     }
-    const problems = [...eventTypeProblems(meta.catalog, valid.data.event_types), ...channelProblems(valid.data.channels)];
+    const problems = [
+      ...eventTypeProblems(meta.catalog, valid.data.event_types),
+      ...channelProblems(valid.data.channels),
+      ...privateDestinationProblems(meta, valid.data.channels),
+    ];
     if (problems.length > 0) return left(validationFailed(problems));
     return right([{ type: 'WebhookCreated', version: 1, data: { ...valid.data, at } }]);
   }
@@ -84,7 +88,7 @@ const changes = (state: LiveWebhook, patch: Patch, meta: CommandMetadata): Eithe
     events.push({ type: 'WebhookEventTypesChanged', version: 1, data: { event_types: [...patch.event_types], at } });
   }
   if (patch.channels !== undefined && !sameMembers(patch.channels, state.channels)) {
-    problems.push(...channelProblems(patch.channels));
+    problems.push(...channelProblems(patch.channels, state.channels), ...privateDestinationProblems(meta, patch.channels, state.channels));
     events.push({ type: 'WebhookChannelsChanged', version: 1, data: { channels: [...patch.channels], at } });
   }
   if (patch.is_active === false && state.status === 'active') {
@@ -94,6 +98,10 @@ const changes = (state: LiveWebhook, patch: Patch, meta: CommandMetadata): Eithe
   }
   return problems.length > 0 ? left(validationFailed(problems)) : right(events);
 };
+
+/** Literal private destinations, unless the operator allows them; channels already in `kept` pass. */
+const privateDestinationProblems = (meta: CommandMetadata, channels: readonly Channel[], kept: readonly Channel[] = []): ErrorDetail[] =>
+  meta.allowPrivateDestinations === true ? [] : destinationProblems(channels, kept);
 
 /** Untrusted input (an embedding service may pass anything) becomes a valid command or a ValidationFailed. */
 const parseCommand = (command: unknown): Either<DomainError, { valid: ValidCommand; meta: CommandMetadata }> => {
@@ -107,6 +115,9 @@ const parseCommand = (command: unknown): Either<DomainError, { valid: ValidComma
   }
   if (!metadata?.catalog || !Array.isArray(metadata.catalog.eventTypes)) {
     problems.push({ path: ['metadata', 'catalog'], message: 'must be an event catalog' });
+  }
+  if (metadata?.allowPrivateDestinations !== undefined && typeof metadata.allowPrivateDestinations !== 'boolean') {
+    problems.push({ path: ['metadata', 'allowPrivateDestinations'], message: 'must be true, false or left out' });
   }
   const result = WebhookCommandData.safeParse({ type, data: data ?? {} });
   if (!result.success) {

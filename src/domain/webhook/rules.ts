@@ -1,7 +1,11 @@
 import type { EventCatalog } from '../catalog/catalog.js';
 import { ALL_EVENTS, checkPattern, coveredBy } from '../catalog/matches.js';
+import { canonicalJson } from '../shared/canonical-json.js';
 import type { ErrorDetail } from '../shared/errors.js';
 import { type Channel, channelDestination } from './channels.js';
+import { literalPrivateDestination } from './destination.js';
+import { headerProblems } from './headers.js';
+import { templateProblems } from '../template/channel-templates.js';
 
 /**
  * Rules on event types that need the organization's catalog: each is a known
@@ -47,15 +51,63 @@ const describe = (kind: 'unknown' | 'bad-wildcard' | 'no-match', pattern: string
   }
 };
 
-/** Two channels that deliver to the same destination would send every event twice. */
-export const channelProblems = (channels: readonly Channel[]): ErrorDetail[] => {
+/**
+ * Two channels that deliver to the same destination would send every event
+ * twice. Channels being written (not in `unchanged`) must also be sendable:
+ * templates that render (ADR 0012) and headers that can go on the wire, so a
+ * setting accepted under older rules does not block unrelated edits.
+ */
+export const channelProblems = (channels: readonly Channel[], unchanged: readonly Channel[] = []): ErrorDetail[] => {
+  const kept = new Set(unchanged.map(canonicalJson));
   const first = new Map<string, number>();
   const problems: ErrorDetail[] = [];
   channels.forEach((channel, index) => {
+    if (!kept.has(canonicalJson(channel))) {
+      problems.push(...templateProblems(channel).map((p) => ({ path: ['channels', index, ...p.path], message: p.message })));
+      if (channel.channel === 'webhook') {
+        problems.push(...headerProblems(channel.configs.headers).map((p) => ({ path: ['channels', index, 'configs', 'headers', ...p.path], message: p.message })));
+      }
+    }
     const destination = channelDestination(channel);
     const earlier = first.get(destination);
     if (earlier === undefined) first.set(destination, index);
     else problems.push({ path: ['channels', index], message: `duplicates channels[${earlier}] (same ${channel.channel} destination)` });
+  });
+  return problems;
+};
+
+/** The URL field of channels that deliver over HTTP. */
+const urlOf = (channel: Channel): { field: string; url: string } | undefined => {
+  switch (channel.channel) {
+    case 'webhook':
+      return { field: 'url', url: channel.configs.url };
+    case 'slack':
+      return { field: 'webhook_url', url: channel.configs.webhook_url };
+    case 'email':
+    case 'sms':
+      return undefined;
+    default: {
+      const unreachable: never = channel;
+      return unreachable;
+    }
+  }
+};
+
+/**
+ * A URL may not name a private or reserved IP address, or `localhost`,
+ * literally (unless the operator allows private destinations; decide checks
+ * that). Hostnames resolve only at delivery, where the same classifier runs
+ * on every address. Channels listed in `unchanged` are skipped, so a setting
+ * accepted earlier does not block unrelated edits.
+ */
+export const destinationProblems = (channels: readonly Channel[], unchanged: readonly Channel[] = []): ErrorDetail[] => {
+  const kept = new Set(unchanged.map(canonicalJson));
+  const problems: ErrorDetail[] = [];
+  channels.forEach((channel, index) => {
+    const target = urlOf(channel);
+    if (!target || kept.has(canonicalJson(channel))) return;
+    const problem = literalPrivateDestination(target.url);
+    if (problem) problems.push({ path: ['channels', index, 'configs', target.field], message: problem });
   });
   return problems;
 };

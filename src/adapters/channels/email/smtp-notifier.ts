@@ -1,7 +1,7 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Channel } from '../../../domain/index.js';
 import type { AttemptResult, Notifier, OutboundMessage, SendContext } from '../../../ports/notifier.js';
-import { renderTemplate } from '../../shared/render-template.js';
+import { renderChannelTemplate, templateFailed } from '../../shared/render-template.js';
 
 export const DEFAULT_SUBJECT = '[Hookledger] {{event_type}} from {{webhook_name}}';
 export const DEFAULT_BODY = 'Event: {{event_type}}\nWebhook: {{webhook_name}}\nMessage: {{message_id}}\nTime: {{timestamp}}\n\n{{data_json}}\n';
@@ -19,6 +19,10 @@ export class SmtpNotifier implements Notifier {
     if (channel.channel !== 'email') throw new Error(`SmtpNotifier cannot send to ${channel.channel}`);
     if (!this.transport) return { disposition: 'retry', statusCode: null, latencyMs: 0, error: 'email is not configured: set SMTP_URL (e.g. smtp://127.0.0.1:2525)' };
     const c = channel.configs;
+    const subject = renderChannelTemplate('email', 'subject_template', c.subject_template ?? DEFAULT_SUBJECT, message);
+    if (subject._tag === 'Left') return templateFailed(subject.left);
+    const body = renderChannelTemplate('email', 'body_template', c.body_template ?? DEFAULT_BODY, message);
+    if (body._tag === 'Left') return templateFailed(body.left);
     const started = performance.now();
     try {
       const info = await this.transport.sendMail({
@@ -26,8 +30,8 @@ export class SmtpNotifier implements Notifier {
         to: c.to_addresses,
         cc: c.cc,
         bcc: c.bcc,
-        subject: renderTemplate(c.subject_template ?? DEFAULT_SUBJECT, message, 'text').replace(/[\r\n]+/g, ' '),
-        text: renderTemplate(c.body_template ?? DEFAULT_BODY, message, 'text'),
+        subject: subject.right.text.replace(/[\r\n]+/g, ' '),
+        text: body.right.text,
         headers: { 'X-Hookledger-Message-Id': message.messageId },
       });
       return { disposition: 'succeeded', statusCode: null, latencyMs: performance.now() - started, responseBody: String(info.response ?? '').slice(0, 4096) };

@@ -1,7 +1,7 @@
 import type { Channel } from '../../../domain/index.js';
 import type { AttemptResult, Notifier, OutboundMessage, SendContext } from '../../../ports/notifier.js';
 import { attempt } from '../../shared/outbound-http.js';
-import { renderTemplate } from '../../shared/render-template.js';
+import { renderChannelTemplate, templateFailed } from '../../shared/render-template.js';
 import { signatureHeader } from './sign.js';
 
 export interface HttpNotifierOptions {
@@ -21,9 +21,14 @@ export class HttpNotifier implements Notifier {
     if (!context.secrets) {
       return { disposition: 'retry', statusCode: null, latencyMs: 0, error: 'no signing secret stored for this webhook yet' };
     }
-    const body = payload_template
-      ? renderTemplate(payload_template, message, 'json')
-      : JSON.stringify({ type: message.eventType, timestamp: message.timestamp, data: message.data });
+    let body: string;
+    if (payload_template) {
+      const rendered = renderChannelTemplate('webhook', 'payload_template', payload_template, message);
+      if (rendered._tag === 'Left') return templateFailed(rendered.left);
+      body = rendered.right.text; // as rendered (and checked to be JSON), so the owner's formatting is what is signed
+    } else {
+      body = JSON.stringify({ type: message.eventType, timestamp: message.timestamp, data: message.data });
+    }
     const timestamp = Math.floor(context.now.getTime() / 1000);
     return attempt(
       {

@@ -1,7 +1,7 @@
 import type { Channel } from '../../../domain/index.js';
 import type { AttemptResult, Notifier, OutboundMessage, SendContext } from '../../../ports/notifier.js';
 import { attempt } from '../../shared/outbound-http.js';
-import { renderTemplate } from '../../shared/render-template.js';
+import { renderChannelTemplate, templateFailed } from '../../shared/render-template.js';
 
 export const DEFAULT_SLACK_TEXT = '*{{event_type}}* from {{webhook_name}} at {{timestamp}}\n```{{data_json}}```';
 
@@ -14,16 +14,17 @@ export class SlackNotifier implements Notifier {
   async send(channel: Channel, message: OutboundMessage, context: SendContext): Promise<AttemptResult> {
     if (channel.channel !== 'slack') throw new Error(`SlackNotifier cannot send to ${channel.channel}`);
     const c = channel.configs;
-    const payload: Record<string, unknown> = { text: renderTemplate(c.message_template ?? DEFAULT_SLACK_TEXT, message, 'text') };
+    // Values from event data are escaped for Slack (`&`, `<`, `>`), so data cannot ping a channel or add links.
+    const text = renderChannelTemplate('slack', 'message_template', c.message_template ?? DEFAULT_SLACK_TEXT, message);
+    if (text._tag === 'Left') return templateFailed(text.left);
+    const payload: Record<string, unknown> = { text: text.right.text };
     if (c.channel) payload.channel = c.channel;
     if (c.username) payload.username = c.username;
     if (c.icon_emoji) payload.icon_emoji = c.icon_emoji;
     if (c.blocks_template) {
-      try {
-        payload.blocks = JSON.parse(renderTemplate(c.blocks_template, message, 'json')) as unknown;
-      } catch (error) {
-        return { disposition: 'final', statusCode: null, latencyMs: 0, error: `blocks_template did not render to JSON: ${(error as Error).message}` };
-      }
+      const blocks = renderChannelTemplate('slack', 'blocks_template', c.blocks_template, message);
+      if (blocks._tag === 'Left') return templateFailed(blocks.left);
+      payload.blocks = blocks.right.json;
     }
     return attempt(
       {

@@ -1,7 +1,7 @@
 import type { Channel } from '../../../domain/index.js';
 import type { AttemptResult, Notifier, OutboundMessage, SendContext } from '../../../ports/notifier.js';
 import { attempt } from '../../shared/outbound-http.js';
-import { renderTemplate } from '../../shared/render-template.js';
+import { renderChannelTemplate, templateFailed } from '../../shared/render-template.js';
 
 export interface TwilioConfig {
   readonly accountSid: string;
@@ -25,7 +25,9 @@ export class TwilioNotifier implements Notifier {
       return { disposition: 'retry', statusCode: null, latencyMs: 0, error: 'SMS is not configured: set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM' };
     }
     const { accountSid, authToken, from, baseUrl } = this.config;
-    const text = renderTemplate(channel.configs.message_template ?? DEFAULT_SMS_TEXT, message, 'text');
+    const rendered = renderChannelTemplate('sms', 'message_template', channel.configs.message_template ?? DEFAULT_SMS_TEXT, message);
+    if (rendered._tag === 'Left') return templateFailed(rendered.left);
+    const text = rendered.right.text;
     const url = `${baseUrl.replace(/\/$/, '')}/2010-04-01/Accounts/${encodeURIComponent(accountSid)}/Messages.json`;
     let last: AttemptResult | undefined;
     let latencyMs = 0;

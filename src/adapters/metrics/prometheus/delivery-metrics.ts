@@ -1,13 +1,17 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { DeliveryQueue } from '../../../ports/delivery-queue.js';
 
-/** Deliveries by channel and outcome, attempt latency, queue depth and the oldest pending age. */
+/**
+ * Deliveries by channel and outcome, attempt latency, queue depth and the oldest pending age.
+ * Nothing here throws into its caller: a value prom-client refuses is dropped, and a queue that
+ * cannot be read keeps the gauges at their last value (readiness reports the store).
+ */
 export const createDeliveryMetrics = (queue: DeliveryQueue, now: () => number) => {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'hookledger_' });
   const attempts = new Counter({
     name: 'hookledger_delivery_attempts_total',
-    help: 'Delivery attempts by channel and outcome (succeeded, retry, final, gone).',
+    help: 'Delivery attempts by channel and outcome (succeeded, retry, final, gone, abandoned).',
     labelNames: ['channel', 'outcome'] as const,
     registers: [registry],
   });
@@ -23,7 +27,8 @@ export const createDeliveryMetrics = (queue: DeliveryQueue, now: () => number) =
     help: 'Deliveries scheduled or being attempted.',
     registers: [registry],
     async collect() {
-      this.set((await queue.depth(now())).pending);
+      const depth = await queue.depth(now()).catch(() => undefined);
+      if (depth) this.set(depth.pending);
     },
   });
   new Gauge({
@@ -31,13 +36,18 @@ export const createDeliveryMetrics = (queue: DeliveryQueue, now: () => number) =
     help: 'How long the oldest due delivery has waited.',
     registers: [registry],
     async collect() {
-      this.set((await queue.depth(now())).oldestDueMs / 1000);
+      const depth = await queue.depth(now()).catch(() => undefined);
+      if (depth) this.set(depth.oldestDueMs / 1000);
     },
   });
   return {
     observe: (channel: string, outcome: string, latencyMs: number) => {
-      attempts.inc({ channel, outcome });
-      latency.observe({ channel }, latencyMs / 1000);
+      try {
+        attempts.inc({ channel: String(channel), outcome: String(outcome) });
+        if (Number.isFinite(latencyMs) && latencyMs >= 0) latency.observe({ channel: String(channel) }, latencyMs / 1000);
+      } catch {
+        // A metric is not worth a delivery: the worker calls this between sending and recording.
+      }
     },
     render: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
   };

@@ -116,6 +116,12 @@ export const pgMigrations: PgMigration[] = [
       CREATE INDEX delivery_attempts_delivery ON delivery_attempts (delivery_id, attempt_id);
     `,
   },
+  {
+    version: 3,
+    name: 'delivery claims without an outcome',
+    // Counts claims since the job's last outcome, so a job that keeps stopping its worker is set aside (poison job).
+    sql: `ALTER TABLE deliveries ADD COLUMN claims INTEGER NOT NULL DEFAULT 0;`,
+  },
 ];
 
 // Any fixed number: every Hookledger process serialises migrations on it.

@@ -22,6 +22,8 @@ interface ClaimRow {
   channel_index: number;
   channel: string;
   attempts: number;
+  /** Claims before this one that ended without an outcome. */
+  claims: number;
   event_type: string;
   data: string;
   accepted_at: string;
@@ -109,11 +111,11 @@ export class PostgresDeliveryQueue implements DeliveryQueue {
          ORDER BY due_at, delivery_id LIMIT $2
          FOR UPDATE SKIP LOCKED),
        leased AS (
-         UPDATE deliveries d SET status = 'leased', lease_until = $3, leased_by = $4
+         UPDATE deliveries d SET status = 'leased', lease_until = $3, leased_by = $4, claims = d.claims + 1
          FROM due WHERE d.delivery_id = due.delivery_id
          RETURNING d.*, due.due_at)
        SELECT l.delivery_id, l.message_id, l.organization_id, l.webhook_id, l.webhook_name, l.channel_index, l.channel, l.attempts,
-              m.event_type, m.data, m.accepted_at
+              l.claims - 1 AS claims, m.event_type, m.data, m.accepted_at
        FROM leased l JOIN messages m ON m.message_id = l.message_id
        ORDER BY l.due_at, l.delivery_id`,
       [options.now, options.limit, options.now + options.leaseMs, options.workerId],
@@ -125,13 +127,24 @@ export class PostgresDeliveryQueue implements DeliveryQueue {
       channelIndex: r.channel_index,
       channel: JSON.parse(r.channel) as Channel,
       attempts: r.attempts,
+      claimsWithoutOutcome: r.claims,
       message: { messageId: r.message_id, organizationId: r.organization_id, eventType: r.event_type, data: JSON.parse(r.data) as unknown, acceptedAt: r.accepted_at },
     }));
   }
 
   async hold(deliveryId: number, workerId: string): Promise<boolean> {
     const result = await this.pool.query(
-      "UPDATE deliveries SET status = 'held', next_attempt_at = NULL, lease_until = NULL, leased_by = NULL WHERE delivery_id = $1 AND status = 'leased' AND leased_by = $2",
+      "UPDATE deliveries SET status = 'held', next_attempt_at = NULL, lease_until = NULL, leased_by = NULL, claims = 0 WHERE delivery_id = $1 AND status = 'leased' AND leased_by = $2",
+      [deliveryId, workerId],
+    );
+    return result.rowCount === 1;
+  }
+
+  async release(deliveryId: number, workerId: string): Promise<boolean> {
+    const result = await this.pool.query(
+      `UPDATE deliveries SET status = 'scheduled', next_attempt_at = coalesce(next_attempt_at, lease_until), lease_until = NULL, leased_by = NULL,
+         claims = greatest(claims - 1, 0)
+       WHERE delivery_id = $1 AND status = 'leased' AND leased_by = $2`,
       [deliveryId, workerId],
     );
     return result.rowCount === 1;
@@ -141,7 +154,7 @@ export class PostgresDeliveryQueue implements DeliveryQueue {
     // One statement: the attempt is written only if this worker still holds the lease.
     const result = await this.pool.query(
       `WITH finished AS (
-         UPDATE deliveries SET status = $1, attempts = attempts + 1, next_attempt_at = $2, lease_until = NULL, leased_by = NULL
+         UPDATE deliveries SET status = $1, attempts = attempts + 1, next_attempt_at = $2, lease_until = NULL, leased_by = NULL, claims = 0
          WHERE delivery_id = $3 AND status = 'leased' AND leased_by = $4
          RETURNING delivery_id, attempts)
        INSERT INTO delivery_attempts (delivery_id, attempt, at, succeeded, status_code, latency_ms, response_body, error)
@@ -194,13 +207,14 @@ export class PostgresDeliveryQueue implements DeliveryQueue {
 
   async reschedule(f: { organizationId: string; webhookId: string; messageId?: string; since?: string; until?: string; now: number }): Promise<number> {
     const result = f.messageId
-      ? await this.pool.query(
-          `UPDATE deliveries SET status = 'scheduled', next_attempt_at = $1
-           WHERE organization_id = $2 AND webhook_id = $3 AND message_id = $4 AND status <> 'leased'`,
+      ? // A job whose lease expired with no outcome is stranded, not being attempted: it may be retried too.
+        await this.pool.query(
+          `UPDATE deliveries SET status = 'scheduled', next_attempt_at = $1, lease_until = NULL, leased_by = NULL, claims = 0
+           WHERE organization_id = $2 AND webhook_id = $3 AND message_id = $4 AND (status <> 'leased' OR lease_until <= $1)`,
           [f.now, f.organizationId, f.webhookId, f.messageId],
         )
       : await this.pool.query(
-          `UPDATE deliveries SET status = 'scheduled', next_attempt_at = $1
+          `UPDATE deliveries SET status = 'scheduled', next_attempt_at = $1, claims = 0
            WHERE organization_id = $2 AND webhook_id = $3 AND status IN ('failed', 'held')
              AND message_id IN (SELECT message_id FROM messages WHERE accepted_at >= $4 AND ($5::text IS NULL OR accepted_at <= $5))`,
           [f.now, f.organizationId, f.webhookId, f.since ?? '', f.until ?? null],

@@ -136,6 +136,12 @@ export const migrations: Migration[] = [
       ALTER TABLE events ADD COLUMN chain TEXT;
     `,
   },
+  {
+    version: 7,
+    name: 'delivery claims without an outcome',
+    // Counts claims since the job's last outcome, so a job that keeps stopping its worker is set aside (poison job).
+    sql: `ALTER TABLE deliveries ADD COLUMN claims INTEGER NOT NULL DEFAULT 0;`,
+  },
 ];
 
 /**

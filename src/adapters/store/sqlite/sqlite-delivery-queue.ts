@@ -21,6 +21,7 @@ interface ClaimRow {
   channel_index: number;
   channel: string;
   attempts: number;
+  claims: number;
   event_type: string;
   data: string;
   accepted_at: string;
@@ -61,19 +62,19 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
     );
     // Due jobs, and leased ones whose worker died (lease expired), oldest due first.
     this.due = db.prepare(
-      `SELECT d.delivery_id, d.message_id, d.organization_id, d.webhook_id, d.webhook_name, d.channel_index, d.channel, d.attempts,
+      `SELECT d.delivery_id, d.message_id, d.organization_id, d.webhook_id, d.webhook_name, d.channel_index, d.channel, d.attempts, d.claims,
               m.event_type, m.data, m.accepted_at
        FROM deliveries d JOIN messages m ON m.message_id = d.message_id
        WHERE (d.status = 'scheduled' AND d.next_attempt_at <= @now) OR (d.status = 'leased' AND d.lease_until <= @now)
        ORDER BY coalesce(d.next_attempt_at, d.lease_until) LIMIT @limit`,
     );
-    this.lease = db.prepare("UPDATE deliveries SET status = 'leased', lease_until = ?, leased_by = ? WHERE delivery_id = ?");
+    this.lease = db.prepare("UPDATE deliveries SET status = 'leased', lease_until = ?, leased_by = ?, claims = claims + 1 WHERE delivery_id = ?");
     this.insertAttempt = db.prepare(
       `INSERT INTO delivery_attempts (delivery_id, attempt, at, succeeded, status_code, latency_ms, response_body, error)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.finish = db.prepare(
-      `UPDATE deliveries SET status = ?, attempts = attempts + 1, next_attempt_at = ?, lease_until = NULL, leased_by = NULL
+      `UPDATE deliveries SET status = ?, attempts = attempts + 1, next_attempt_at = ?, lease_until = NULL, leased_by = NULL, claims = 0
        WHERE delivery_id = ? AND status = 'leased' AND leased_by = ?`,
     );
   }
@@ -110,6 +111,7 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
           channelIndex: r.channel_index,
           channel: JSON.parse(r.channel) as Channel,
           attempts: r.attempts,
+          claimsWithoutOutcome: r.claims,
           message: { messageId: r.message_id, organizationId: r.organization_id, eventType: r.event_type, data: JSON.parse(r.data) as unknown, acceptedAt: r.accepted_at },
         }));
       })
@@ -119,7 +121,17 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
   async hold(deliveryId: number, workerId: string): Promise<boolean> {
     return (
       this.stmt(
-        "UPDATE deliveries SET status = 'held', next_attempt_at = NULL, lease_until = NULL, leased_by = NULL WHERE delivery_id = ? AND status = 'leased' AND leased_by = ?",
+        "UPDATE deliveries SET status = 'held', next_attempt_at = NULL, lease_until = NULL, leased_by = NULL, claims = 0 WHERE delivery_id = ? AND status = 'leased' AND leased_by = ?",
+      ).run(deliveryId, workerId).changes === 1
+    );
+  }
+
+  async release(deliveryId: number, workerId: string): Promise<boolean> {
+    return (
+      this.stmt(
+        `UPDATE deliveries SET status = 'scheduled', next_attempt_at = coalesce(next_attempt_at, lease_until), lease_until = NULL, leased_by = NULL,
+           claims = max(claims - 1, 0)
+         WHERE delivery_id = ? AND status = 'leased' AND leased_by = ?`,
       ).run(deliveryId, workerId).changes === 1
     );
   }
@@ -176,9 +188,10 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
 
   async reschedule(f: { organizationId: string; webhookId: string; messageId?: string; since?: string; until?: string; now: number }): Promise<number> {
     const sql = f.messageId
-      ? `UPDATE deliveries SET status = 'scheduled', next_attempt_at = @now
-         WHERE organization_id = @org AND webhook_id = @webhook AND message_id = @message AND status != 'leased'`
-      : `UPDATE deliveries SET status = 'scheduled', next_attempt_at = @now
+      ? // A job whose lease expired with no outcome is stranded, not being attempted: it may be retried too.
+        `UPDATE deliveries SET status = 'scheduled', next_attempt_at = @now, lease_until = NULL, leased_by = NULL, claims = 0
+         WHERE organization_id = @org AND webhook_id = @webhook AND message_id = @message AND (status != 'leased' OR lease_until <= @now)`
+      : `UPDATE deliveries SET status = 'scheduled', next_attempt_at = @now, claims = 0
          WHERE organization_id = @org AND webhook_id = @webhook AND status IN ('failed', 'held')
            AND message_id IN (SELECT message_id FROM messages WHERE accepted_at >= @since AND (@until IS NULL OR accepted_at <= @until))`;
     return this.stmt(sql).run({ now: f.now, org: f.organizationId, webhook: f.webhookId, message: f.messageId ?? null, since: f.since ?? '', until: f.until ?? null }).changes;
