@@ -17,7 +17,7 @@ const Iso = z.iso.datetime({ offset: true });
 export const PublishEventBody = z
   .strictObject({
     event_type: z.string().min(1).max(200),
-    data: z.unknown().describe('any JSON; delivered as the payload’s data'),
+    data: z.unknown().describe('any JSON, nested at most 64 levels; delivered as the payload’s data'),
     idempotency_key: z.string().min(1).max(255).optional().describe('a repeat within 24 h returns the first message_id and delivers nothing new'),
   })
   .meta({ id: 'PublishEvent' });
