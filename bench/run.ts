@@ -1,14 +1,14 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deliveryPipeline } from './delivery.bench.js';
 import { commandThroughput, rehydration, replay } from './domain-sqlite.bench.js';
 import { httpApi } from './http-api.bench.js';
 import { postgresAppends, postgresAvailable, postgresQueue } from './postgres.bench.js';
-import { type Comparison, machine, table } from './support.js';
+import { type BenchReport, type Comparison, machine, table } from './support.js';
 
 // Every benchmark of the project, each beside its baseline from the same run.
-// `npm run bench -- http delivery` runs only those (and does not rewrite results.md).
-const benchmarks: Record<string, () => Promise<Comparison[]>> = {
+// `npm run bench -- http delivery` runs only those, and rewrites only their sections of results.md.
+const benchmarks: Record<string, () => Promise<Comparison[] | BenchReport>> = {
   commands: async () => [await commandThroughput()],
   rehydrate: async () => [await rehydration()],
   replay: async () => [await replay()],
@@ -31,10 +31,40 @@ if (unknown.length > 0) {
 }
 
 process.stderr.write(`Hookledger benchmarks on ${machine()}\n`);
-const results: Comparison[] = [];
+const section = (name: string, report: BenchReport) =>
+  [
+    `<!-- bench:${name} -->`,
+    `## ${name}`,
+    '',
+    `Machine: ${machine()}. Date: ${new Date().toISOString()}.`,
+    ...(report.rows.length > 0 ? ['', table(report.rows)] : []),
+    ...(report.details ? ['', report.details] : []),
+    `<!-- /bench:${name} -->`,
+  ].join('\n');
+const fresh = new Map<string, string>();
+let failed = false;
 for (const [name, run] of Object.entries(benchmarks)) {
-  if (only.length === 0 || only.includes(name)) results.push(...(await run()));
+  if (only.length > 0 && !only.includes(name)) continue;
+  const result = await run();
+  const report: BenchReport = Array.isArray(result) ? { rows: result } : result;
+  failed ||= report.failed === true;
+  // A benchmark that measured nothing (e.g. no PostgreSQL here) keeps its earlier section.
+  if (report.rows.length > 0 || report.details) fresh.set(name, section(name, report));
 }
-const report = `# Benchmark results\n\nMachine: ${machine()}. Date: ${new Date().toISOString()}.\n\n${table(results)}\n`;
-if (only.length === 0) writeFileSync(join(import.meta.dirname, 'results.md'), report);
-process.stdout.write(`${report}\n`);
+
+// results.md keeps one section per benchmark, each from the latest run of that benchmark.
+const file = join(import.meta.dirname, 'results.md');
+const earlier = new Map<string, string>();
+if (existsSync(file)) {
+  for (const m of readFileSync(file, 'utf8').matchAll(/<!-- bench:([\w-]+) -->[\s\S]*?<!-- \/bench:\1 -->/g)) earlier.set(m[1]!, m[0]);
+}
+const sections = Object.keys(benchmarks).flatMap((name) => fresh.get(name) ?? earlier.get(name) ?? []);
+writeFileSync(
+  file,
+  `# Benchmark results\n\nEach section comes from the latest run of that benchmark (\`npm run bench\` runs all, \`npm run bench -- delivery\` one).\n\n${sections.join('\n\n')}\n`,
+);
+process.stdout.write(`${[...fresh.values()].join('\n\n')}\n`);
+if (failed) {
+  process.stderr.write('FAILED: some events never arrived or were refused (see above)\n');
+  process.exitCode = 1;
+}

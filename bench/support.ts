@@ -8,7 +8,19 @@ export interface Comparison {
   readonly baselineName: string;
   /** Higher is better for rates, lower for latencies. */
   readonly higherIsBetter: boolean;
+  /** Aim for the ratio (at least). */
   readonly aim?: number;
+  /** Aim for `ours` itself, in `unit`: at most (lower is better) or at least. */
+  readonly limit?: number;
+  /** Why the measurement does not count (e.g. events that never arrived). */
+  readonly failed?: string;
+}
+
+/** What a benchmark may return beyond its rows: a section of its own in results.md, and whether a run failed. */
+export interface BenchReport {
+  readonly rows: readonly Comparison[];
+  readonly details?: string;
+  readonly failed?: boolean;
 }
 
 export const ratio = (c: Comparison): number => (c.higherIsBetter ? c.ours / c.baseline : c.baseline / c.ours);
@@ -39,9 +51,12 @@ export const table = (rows: readonly Comparison[]): string =>
       const r = ratio(c);
       if (!Number.isFinite(r) || r === 0) {
         // A 0 ms baseline (below the tool's resolution) leaves no meaningful ratio.
-        return `| ${c.name} | ${fmt(c.ours)} ${c.unit} | ${fmt(c.baseline)} ${c.unit} (${c.baselineName}) | n/a |`;
+        return `| ${c.name} | ${fmt(c.ours)} ${c.unit}${c.failed === undefined ? '' : ` **${c.failed}**`} | ${fmt(c.baseline)} ${c.unit} (${c.baselineName}) | n/a |`;
       }
       const aim = c.aim === undefined ? '' : r >= c.aim ? ` (aim ≥ ${c.aim}: met)` : ` (aim ≥ ${c.aim}: **missed**)`;
-      return `| ${c.name} | ${fmt(c.ours)} ${c.unit} | ${fmt(c.baseline)} ${c.unit} (${c.baselineName}) | ${r.toFixed(2)}${aim} |`;
+      const met = c.limit === undefined ? true : c.higherIsBetter ? c.ours >= c.limit : c.ours <= c.limit;
+      const limit = c.limit === undefined ? '' : ` (aim ${c.higherIsBetter ? '≥' : '≤'} ${c.limit} ${c.unit}: ${met ? 'met' : '**missed**'})`;
+      const failed = c.failed === undefined ? '' : ` **${c.failed}**`;
+      return `| ${c.name} | ${fmt(c.ours)} ${c.unit}${limit}${failed} | ${fmt(c.baseline)} ${c.unit} (${c.baselineName}) | ${r.toFixed(2)}${aim} |`;
     }),
   ].join('\n');
