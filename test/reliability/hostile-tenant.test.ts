@@ -158,6 +158,7 @@ describe('hostile tenant (real service process, SQLite file, loopback receivers)
       return attempts.length >= 2 && attempts.every((a) => a.delivery_status === 'failed') ? attempts : undefined;
     }, 20_000, 'two final failures');
     for (const a of failed) expect(a.error).toMatch(/payload_template.*(exceeds|limit)/i);
+    console.log(`amplification: both events failed for good ${Date.now() - started} ms after publishing; the receiver got nothing`);
     expect(Date.now() - started).toBeLessThan(15_000);
     expect(sink.received).toEqual([]);
   });
@@ -180,6 +181,7 @@ describe('hostile tenant (real service process, SQLite file, loopback receivers)
     expect((await hostile('POST', '/v1/events', { event_type: 'object.deleted', data: {} })).status).toBe(202);
     await waitFor(() => sink.received.length >= webhooks * 10, 60_000, 'all 2,000 deliveries');
     const after = await heapUsed();
+    console.log(`2,000 distinct 10 KB templates: heap used ${(before / 2 ** 20).toFixed(1)} MiB before, ${(after / 2 ** 20).toFixed(1)} MiB after`);
     expect(after - before, `heap grew from ${before} to ${after}`).toBeLessThan(64 * 1024 * 1024);
     expect(service.child.exitCode).toBeNull();
   });
