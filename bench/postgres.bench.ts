@@ -107,7 +107,7 @@ export const postgresAppends = async (commands = 2000, clients = 8): Promise<Com
     };
   });
 
-const target = (n: number): DeliveryTarget => ({ webhookId: `wh_${String(n % 50).padStart(10, '0')}`, webhookName: 'Bench', channelIndex: 0, channel: { channel: 'webhook', configs: { url: 'https://example.com/hook', headers: {}, timeout: 10 } } });
+const target = (n: number): DeliveryTarget => ({ webhookId: `wh_${String(n % 50).padStart(10, '0')}`, webhookName: 'Bench', channelIndex: 0, channelId: 'ch_1', channel: { channel: 'webhook', configs: { url: 'https://example.com/hook', headers: {}, timeout: 10 } } });
 
 const enqueueJobs = async (queue: PostgresDeliveryQueue, jobs: number, now: number, label: string) => {
   for (let i = 0; i < jobs; i++) {

@@ -117,7 +117,7 @@ export const startStack = async (shape: StackShape): Promise<Stack> => {
     const log = join(logs, `${shape.name}-${role}${n}.log`);
     const fd = openSync(log, 'w');
     const child = spawn(process.execPath, [...profile, cli, role === 'api' ? 'start' : 'worker'], {
-      env: { ...env, ...(role === 'api' && shape.workers > 0 ? { HOOKLEDGER_WORKER: 'false' } : {}), ...(role === 'worker' ? { LOG_LEVEL: 'info' } : {}) },
+      env: { ...env, ...(role === 'api' && shape.workers > 0 ? { HOOKLEDGER_WORKER: 'false' } : {}), ...(role === 'worker' ? { LOG_LEVEL: 'info', HOOKLEDGER_WORKER_METRICS_PORT: '0' } : {}) },
       stdio: ['ignore', fd, fd],
     });
     closeSync(fd);

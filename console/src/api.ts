@@ -28,10 +28,10 @@ export interface Webhook {
 }
 export interface EventType { name: string; description: string; category: string; cache_scope: string | null }
 export interface HistoryEvent { revision: number; type: string; data: Record<string, unknown>; recorded_at: string; actor: string }
+/** One attempt of the delivery log; the payload is fetched once per message (`webhooks.message`). */
 export interface Attempt {
   message_id: string;
   event_type: string;
-  data: unknown;
   channel: string;
   attempt: number;
   at: string;
@@ -42,6 +42,8 @@ export interface Attempt {
   error: string | null;
   delivery_status: string;
 }
+export interface AttemptPage { results: Attempt[]; pagination: { limit: number; next_cursor: string | null; has_more: boolean } }
+export interface DeliveredMessage { message_id: string; event_type: string; accepted_at: string; data: unknown }
 
 export const api = async <T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, key = session.key()): Promise<T> => {
   const res = await fetch(path, {
@@ -74,8 +76,10 @@ export const webhooks = {
   history: (id: string) => api<{ events: HistoryEvent[] }>('GET', `${W}/${id}/history`),
   rotate: (id: string) => api<{ secret: string }>('POST', `${W}/${id}/secret/rotate`),
   test: (id: string) => api<{ message_id: string }>('POST', `${W}/${id}/test`),
+  /** One page of attempts, newest first; pass the previous page's `next_cursor` as `cursor` (with the same filters) for the next. */
   attempts: (id: string, query: Record<string, string>) =>
-    api<{ results: Attempt[] }>('GET', `${W}/${id}/deliveries?${new URLSearchParams(Object.entries(query).filter(([, v]) => v !== ''))}`),
+    api<AttemptPage>('GET', `${W}/${id}/deliveries?${new URLSearchParams(Object.entries(query).filter(([, v]) => v !== ''))}`),
+  message: (id: string, messageId: string) => api<DeliveredMessage>('GET', `${W}/${id}/messages/${encodeURIComponent(messageId)}`),
   retry: (id: string, messageId: string) => api<unknown>('POST', `${W}/${id}/deliveries/${messageId}/retry`),
   recover: (id: string, since: string, until?: string) => api<{ rescheduled: number }>('POST', `${W}/${id}/recover`, until ? { since, until } : { since }),
 };

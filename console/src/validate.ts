@@ -8,7 +8,16 @@ import type { ErrorDetail } from './api.js';
 export const validateSettings = (settings: unknown, catalogId: string): ErrorDetail[] => {
   const catalog = findCatalog(catalogId);
   if (!catalog) return [];
-  const data = { ...(settings as Record<string, unknown>), webhook_id: 'wh_0000000000', organization_id: 'int_console' };
+  const given = settings as Record<string, unknown>;
+  // Channel ids name the webhook's existing channels, which a creation has none of: the server checks them.
+  const channels = Array.isArray(given.channels)
+    ? given.channels.map((c: unknown) => {
+        if (typeof c !== 'object' || c === null) return c;
+        const { channel_id: _id, ...rest } = c as Record<string, unknown>;
+        return rest;
+      })
+    : given.channels;
+  const data = { ...given, channels, webhook_id: 'wh_0000000000', organization_id: 'int_console' };
   // The console does not know the operator's setting, so it lets private destinations through;
   // the server stays authoritative and its 422 is shown under the field.
   const metadata = { now: new Date().toISOString(), catalog, allowPrivateDestinations: true };

@@ -1,6 +1,22 @@
-import { abandonedReason, classifyThrownFailure, isPoisoned, isSuspect, nextAttemptDelay } from '../domain/index.js';
+import {
+  type AttemptPlan,
+  type AttemptPurpose,
+  type AutoPauseRule,
+  type ExistingWebhook,
+  type FairnessPolicy,
+  type NextStep,
+  abandonedReason,
+  classifyThrownFailure,
+  decideAutoPause,
+  isPoisoned,
+  isSuspect,
+  nextStepAfter as nextStepOf,
+  planAttempt,
+  streakDecides,
+} from '../domain/index.js';
 import type { Clock } from '../ports/clock.js';
-import type { ClaimedDelivery, DeliveryQueue, NextStep } from '../ports/delivery-queue.js';
+import type { ClaimedDelivery, DeliveryQueue } from '../ports/delivery-queue.js';
+import type { DeliveryObserver } from '../ports/delivery-observer.js';
 import type { AttemptResult, Disposition, Notifier, OutboundMessage } from '../ports/notifier.js';
 import type { WebhookSecrets } from '../ports/webhook-secrets.js';
 import { TEST_EVENT_TYPE } from './publish-event.js';
@@ -18,14 +34,15 @@ export interface DeliveryDeps {
   /** Pauses the webhook through the domain (410 Gone, or failing for too long). */
   readonly pause: (delivery: ClaimedDelivery, reason: string) => Promise<void>;
   /** Auto-pause after this many failed attempts in a row, or failing for this long. */
-  readonly autoPause: { readonly afterFailures: number; readonly afterMs: number };
+  readonly autoPause: AutoPauseRule;
   /**
-   * Whether the webhook still takes deliveries (exists and is active). Checked before each
-   * attempt, so pausing or deleting a webhook also stops the retries already queued for it.
+   * The webhook as it is now (undefined when unknown), read before each attempt: the attempt
+   * goes to its channel's current settings, and pausing or deleting the webhook or removing the
+   * channel also stops the retries already queued for it (ADR 0015).
    */
-  readonly acceptsDeliveries: (webhookId: string) => Promise<boolean>;
-  /** Metrics hook: one call per attempt; if it throws, that is reported and the attempt goes on. */
-  readonly observe?: (channel: string, outcome: string, latencyMs: number) => void;
+  readonly currentWebhook: (webhookId: string) => Promise<ExistingWebhook | undefined>;
+  /** Metrics and log hook: one call per attempt; if it throws, that is reported and the attempt goes on. */
+  readonly observe?: DeliveryObserver;
   /** Where failures the worker survives are reported (the log); if it throws, that is ignored. */
   readonly report?: (error: unknown, problem: DeliveryProblem) => void;
   /** A job is set aside as failed after this many claims without an outcome (the domain's POISON_LIMIT when absent). */
@@ -45,11 +62,13 @@ export interface CycleOptions {
   /** Longer than any channel's timeout, so a live attempt never loses its lease. */
   readonly leaseMs: number;
   readonly batchSize: number;
+  /** This worker's slots and the per-endpoint in-flight limit (ADR 0014); without it, only rate limits hold jobs back. */
+  readonly fairness?: FairnessPolicy | undefined;
 }
 
 /** Leases up to `limit` due deliveries to this worker. */
 export const claimDue = (deps: DeliveryDeps, options: CycleOptions, limit = options.batchSize): Promise<readonly ClaimedDelivery[]> =>
-  deps.queue.claim({ workerId: options.workerId, now: deps.clock.now().getTime(), leaseMs: options.leaseMs, limit });
+  deps.queue.claim({ workerId: options.workerId, now: deps.clock.now().getTime(), leaseMs: options.leaseMs, limit, fairness: options.fairness });
 
 /**
  * Whether a claimed job must run with nothing else in flight: an earlier claim of it ended
@@ -67,7 +86,6 @@ export const runDeliveryCycle = async (deps: DeliveryDeps, options: CycleOptions
   return claimed.length;
 };
 
-const HOLD = Symbol('hold');
 const DISPOSITIONS: ReadonlySet<string> = new Set<Disposition>(['succeeded', 'retry', 'final', 'gone']);
 
 /** A notifier's answer as the queue can store it; anything else counts as a throw. */
@@ -87,14 +105,22 @@ const wellFormed = (answer: unknown): AttemptResult => {
   };
 };
 
-/** Everything up to the receiver's answer: the webhook's state, the notifier, the secrets, the send. Throws what they throw. */
-const sendOnce = async (deps: DeliveryDeps, delivery: ClaimedDelivery, now: Date): Promise<AttemptResult | typeof HOLD> => {
-  // A test event is sent to a paused webhook on purpose; anything else waits for the webhook to be active.
-  if (delivery.message.eventType !== TEST_EVENT_TYPE && !(await deps.acceptsDeliveries(delivery.webhookId))) return HOLD;
-  const notifier = deps.notifiers.find((n) => n.kind === delivery.channel.channel);
-  if (!notifier) return { disposition: 'final', statusCode: null, latencyMs: 0, error: `no notifier for ${delivery.channel.channel}` };
-  const message: OutboundMessage = { ...delivery.message, timestamp: delivery.message.acceptedAt, webhookId: delivery.webhookId, webhookName: delivery.webhookName };
-  return wellFormed(await notifier.send(delivery.channel, message, { secrets: await deps.secrets.get(delivery.webhookId), now }));
+// A test event is sent to a paused webhook on purpose (the domain's planAttempt says so).
+const purposeOf = (delivery: ClaimedDelivery): AttemptPurpose => (delivery.message.eventType === TEST_EVENT_TYPE ? 'test' : 'event');
+
+/** Everything up to the receiver's answer, with the channel's settings of now: the notifier, the secrets, the send. Throws what they throw. */
+const sendOnce = async (deps: DeliveryDeps, delivery: ClaimedDelivery, plan: Extract<AttemptPlan, { kind: 'send' }>, now: Date): Promise<AttemptResult> => {
+  const notifier = deps.notifiers.find((n) => n.kind === plan.channel.channel);
+  if (!notifier) return { disposition: 'final', statusCode: null, latencyMs: 0, error: `no notifier for ${plan.channel.channel}` };
+  const message: OutboundMessage = { ...delivery.message, timestamp: delivery.message.acceptedAt, webhookId: delivery.webhookId, webhookName: plan.webhookName };
+  return wellFormed(await notifier.send(plan.channel, message, { secrets: await deps.secrets.get(delivery.webhookId), now }));
+};
+
+/** A thrown failure as the attempt it becomes: reported to the operator, classified by the domain. */
+const thrown = (deps: DeliveryDeps, delivery: ClaimedDelivery, now: Date, error: unknown): AttemptResult => {
+  report(deps, error, delivery, 'attempt');
+  const failure = classifyThrownFailure(error);
+  return { disposition: failure.disposition, statusCode: null, latencyMs: Math.max(0, deps.clock.now().getTime() - now.getTime()), error: failure.error };
 };
 
 // Reporting and metrics serve the operator; they never decide a delivery's fate.
@@ -105,45 +131,47 @@ const report = (deps: DeliveryDeps, error: unknown, delivery: ClaimedDelivery, s
     // nowhere left to report to
   }
 };
-const observe = (deps: DeliveryDeps, delivery: ClaimedDelivery, outcome: string, latencyMs: number): void => {
+const observe = (deps: DeliveryDeps, delivery: ClaimedDelivery, result: AttemptResult, outcome: string): void => {
   try {
-    deps.observe?.(delivery.channel.channel, outcome, latencyMs);
+    deps.observe?.({
+      messageId: delivery.message.messageId,
+      webhookId: delivery.webhookId,
+      channel: delivery.channel.channel,
+      outcome,
+      attempt: delivery.attempts + 1,
+      statusCode: result.statusCode,
+      error: result.error,
+      latencyMs: result.latencyMs,
+      sinceAcceptedMs: result.disposition === 'succeeded' ? deps.clock.now().getTime() - Date.parse(delivery.message.acceptedAt) : undefined,
+    });
   } catch (error) {
     report(deps, error, delivery, 'observe');
   }
 };
 
-const nextStepAfter = (deps: DeliveryDeps, delivery: ClaimedDelivery, now: Date, result: AttemptResult): NextStep => {
-  switch (result.disposition) {
-    case 'succeeded':
-      return { status: 'succeeded' };
-    case 'retry': {
-      const delay = nextAttemptDelay(deps.schedule, delivery.attempts + 1, deps.random(), result.retryAfterMs);
-      return delay === undefined ? { status: 'failed' } : { status: 'scheduled', at: now.getTime() + delay };
-    }
-    case 'final':
-    case 'gone':
-      return { status: 'failed' };
-    default: {
-      const unknown: never = result.disposition;
-      throw new Error(`unknown disposition ${String(unknown)}`);
-    }
-  }
-};
+const nextStepAfter = (deps: DeliveryDeps, delivery: ClaimedDelivery, now: Date, result: AttemptResult): NextStep =>
+  nextStepOf(result.disposition, {
+    attemptsMade: delivery.attempts + 1,
+    schedule: deps.schedule,
+    random: deps.random(),
+    now: now.getTime(),
+    retryAfterMs: result.retryAfterMs,
+  });
 
-/** On 410, or a failure streak that is too long or too old: pause the webhook. A failure here is reported, not thrown: the attempt is recorded already. */
-const autoPauseIfDue = async (deps: DeliveryDeps, delivery: ClaimedDelivery, now: Date, result: AttemptResult): Promise<void> => {
+/**
+ * Pauses the webhook when the domain says so (410, or a failure streak too long or too old;
+ * the streak counts only attempts since `resetAt`, the webhook's last resume or channel change).
+ * A failure here is reported, not thrown: the attempt is recorded already.
+ */
+const autoPauseIfDue = async (deps: DeliveryDeps, delivery: ClaimedDelivery, now: Date, result: AttemptResult, resetAt: string | undefined): Promise<void> => {
   if (result.disposition === 'succeeded') return;
   try {
-    if (result.disposition === 'gone') {
-      await deps.pause(delivery, `auto-paused: the ${delivery.channel.channel} endpoint answered 410 Gone`);
-      return;
-    }
-    const streak = await deps.queue.failureStreak(delivery.webhookId);
-    const failingFor = streak.since ? now.getTime() - Date.parse(streak.since) : 0;
-    if (streak.count >= deps.autoPause.afterFailures || failingFor >= deps.autoPause.afterMs) {
-      await deps.pause(delivery, `auto-paused: ${streak.count} failed delivery attempts in a row since ${streak.since}`);
-    }
+    const since = resetAt ?? (await deps.currentWebhook(delivery.webhookId))?.failure_streak_reset_at;
+    // The queue compares ISO texts: the same form as the attempts' `at` (toISOString), whatever the event held.
+    const after = since === undefined || Number.isNaN(Date.parse(since)) ? undefined : new Date(since).toISOString();
+    const streak = streakDecides(result.disposition) ? await deps.queue.failureStreak(delivery.webhookId, after) : undefined;
+    const decision = decideAutoPause({ disposition: result.disposition, channel: delivery.channel.channel, streak, now: now.getTime(), rule: deps.autoPause });
+    if (decision.pause) await deps.pause(delivery, decision.reason);
   } catch (error) {
     // The next failed attempt checks again.
     report(deps, error, delivery, 'auto-pause');
@@ -151,8 +179,18 @@ const autoPauseIfDue = async (deps: DeliveryDeps, delivery: ClaimedDelivery, now
 };
 
 /** Records the attempt and the job's next step (throwing if the store fails, so the lease brings the job back), then auto-pauses. */
-const conclude = async (deps: DeliveryDeps, workerId: string, delivery: ClaimedDelivery, now: Date, result: AttemptResult, outcome: string): Promise<void> => {
-  observe(deps, delivery, outcome, result.latencyMs);
+const conclude = async (
+  deps: DeliveryDeps,
+  workerId: string,
+  delivery: ClaimedDelivery,
+  now: Date,
+  result: AttemptResult,
+  outcome: string,
+  resetAt?: string,
+): Promise<void> => {
+  const next = nextStepAfter(deps, delivery, now, result);
+  // A retryable failure with no attempt left ends the delivery: `exhausted`, not `retry`.
+  observe(deps, delivery, result, outcome === 'retry' && next.status === 'failed' ? 'exhausted' : outcome);
   await deps.queue.record(
     delivery.deliveryId,
     workerId,
@@ -164,17 +202,19 @@ const conclude = async (deps: DeliveryDeps, workerId: string, delivery: ClaimedD
       responseBody: result.responseBody,
       error: result.error,
     },
-    nextStepAfter(deps, delivery, now, result),
+    next,
   );
-  await autoPauseIfDue(deps, delivery, now, result);
+  await autoPauseIfDue(deps, delivery, now, result, resetAt);
 };
 
 /**
- * One attempt of one claimed delivery: send, record the outcome and the next step, pause the
- * webhook if it must. Whatever is thrown before the receiver answers becomes a recorded failed
- * attempt (final or retried as the domain classifies it); a job whose earlier claims kept
- * stopping the worker is recorded as failed without being sent. Only the store failing while
- * recording (or holding) is thrown: the lease then brings the job back.
+ * One attempt of one claimed delivery: read the webhook as it is now, then send to the channel's
+ * current settings, record the outcome and the next step, and pause the webhook if it must; or
+ * hold the job (paused webhook) or cancel it, visibly (its channel or webhook is gone).
+ * Whatever is thrown before the receiver answers becomes a recorded failed attempt (final or
+ * retried as the domain classifies it); a job whose earlier claims kept stopping the worker is
+ * recorded as failed without being sent. Only the store failing while recording (or holding,
+ * or cancelling) is thrown: the lease then brings the job back.
  */
 export const attemptDelivery = async (deps: DeliveryDeps, workerId: string, delivery: ClaimedDelivery): Promise<void> => {
   const now = deps.clock.now();
@@ -183,17 +223,34 @@ export const attemptDelivery = async (deps: DeliveryDeps, workerId: string, deli
     await conclude(deps, workerId, delivery, now, { disposition: 'final', statusCode: null, latencyMs: 0, error }, 'abandoned');
     return;
   }
-  let sent: AttemptResult | typeof HOLD;
+  let plan: AttemptPlan;
   try {
-    sent = await sendOnce(deps, delivery, now);
+    plan = planAttempt(await deps.currentWebhook(delivery.webhookId), { channelId: delivery.channelId, kind: delivery.channel.channel }, purposeOf(delivery));
   } catch (error) {
-    report(deps, error, delivery, 'attempt');
-    const failure = classifyThrownFailure(error);
-    sent = { disposition: failure.disposition, statusCode: null, latencyMs: Math.max(0, deps.clock.now().getTime() - now.getTime()), error: failure.error };
-  }
-  if (sent === HOLD) {
-    await deps.queue.hold(delivery.deliveryId, workerId);
+    const failed = thrown(deps, delivery, now, error);
+    await conclude(deps, workerId, delivery, now, failed, failed.disposition);
     return;
   }
-  await conclude(deps, workerId, delivery, now, sent, sent.disposition);
+  switch (plan.kind) {
+    case 'hold':
+      await deps.queue.hold(delivery.deliveryId, workerId);
+      return;
+    case 'cancel':
+      observe(deps, delivery, { disposition: 'final', statusCode: null, latencyMs: 0, error: plan.error }, 'cancelled');
+      await deps.queue.cancel(delivery.deliveryId, workerId, { at: now.toISOString(), error: plan.error });
+      return;
+    case 'send':
+      break;
+    default: {
+      const unknown: never = plan;
+      return unknown;
+    }
+  }
+  let sent: AttemptResult;
+  try {
+    sent = await sendOnce(deps, delivery, plan, now);
+  } catch (error) {
+    sent = thrown(deps, delivery, now, error);
+  }
+  await conclude(deps, workerId, delivery, now, sent, sent.disposition, plan.failureStreakResetAt);
 };

@@ -2,6 +2,7 @@ import { type Either, left, right } from 'fp-ts/lib/Either.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventMetadata, EventStore, ReadStreamOptions, StoredEvent } from '../ports/event-store.js';
 import type { IdGenerator } from '../ports/id-generator.js';
+import type { Folded, StateCache } from './state-cache.js';
 
 /** Emmett-style decider, plus how to read a stored event back (upcasting). */
 export interface Decider<Command, Event extends { type: string; version: number; data: unknown }, State, Error> {
@@ -41,19 +42,39 @@ export interface HandleOptions<State, Error> {
   readonly metadata: Omit<EventMetadata, 'recordedAt'>;
   /** Runs on the folded state before deciding (e.g. tenancy: another organization's webhook is not found). */
   readonly guard?: (state: State) => Error | undefined;
+  /** Folded states kept between calls: only the events after the cached revision are read and folded. */
+  readonly states?: StateCache<State> | undefined;
 }
 
-/** Reads a stream and folds it. */
+/**
+ * Reads a stream and folds it; given `from` (a state folded earlier up to its
+ * revision), reads and folds only the events after it. `events` are those read.
+ */
 export const aggregateStream = async <Command, Event extends { type: string; version: number; data: unknown }, State, Error>(
   eventStore: EventStore,
   decider: Decider<Command, Event, State, Error>,
   streamId: string,
   options?: ReadStreamOptions,
+  from?: Folded<State>,
 ): Promise<{ state: State; revision: number; events: readonly StoredEvent[] }> => {
-  const events = await eventStore.readStream(streamId, options);
-  let state = decider.initialState();
+  const events = await eventStore.readStream(streamId, from ? { ...options, afterRevision: from.revision } : options);
+  let state = from ? from.state : decider.initialState();
   for (const stored of events) state = decider.evolve(state, decider.read(stored));
-  return { state, revision: events.at(-1)?.revision ?? 0, events };
+  return { state, revision: events.at(-1)?.revision ?? from?.revision ?? 0, events };
+};
+
+/** The current state of a stream through a cache of folded states: reads only what was appended since. */
+export const currentState = async <Command, Event extends { type: string; version: number; data: unknown }, State, Error>(
+  eventStore: EventStore,
+  decider: Decider<Command, Event, State, Error>,
+  streamId: string,
+  states: StateCache<State> | undefined,
+): Promise<Folded<State>> => {
+  const cached = states?.get(streamId);
+  const { state, revision } = await aggregateStream(eventStore, decider, streamId, undefined, cached);
+  // Revision 0 is the initial state: not kept, so ids that do not exist cannot fill the cache.
+  if (states !== undefined && revision > (cached?.revision ?? 0)) states.set(streamId, state, revision);
+  return { state, revision };
 };
 
 /**
@@ -70,7 +91,7 @@ export const handleCommand = async <Command, Event extends { type: string; versi
 ): Promise<Either<Error | HandlerError, Handled<State, Event>>> => {
   const maxAttempts = options.maxAttempts ?? 5;
   for (let attempt = 1; ; attempt++) {
-    const { state, revision } = await aggregateStream(deps.eventStore, decider, streamId);
+    const { state, revision } = await currentState(deps.eventStore, decider, streamId, options.states);
     const refused = options.guard?.(state);
     if (refused !== undefined) return left(refused);
     if (options.expectedRevision !== undefined && options.expectedRevision !== revision) {
@@ -89,7 +110,9 @@ export const handleCommand = async <Command, Event extends { type: string; versi
       events.map((e) => ({ eventId: deps.ids.eventId(), type: e.type, version: e.version, data: e.data, metadata })),
     );
     if (appended.ok) {
-      return right({ state: events.reduce(decider.evolve, state), revision: appended.nextRevision, recorded: events });
+      const after = events.reduce(decider.evolve, state);
+      options.states?.set(streamId, after, appended.nextRevision);
+      return right({ state: after, revision: appended.nextRevision, recorded: events });
     }
     if (options.expectedRevision !== undefined) return left(preconditionFailed(options.expectedRevision, appended.actual));
     if (attempt >= maxAttempts) {

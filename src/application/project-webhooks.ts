@@ -1,4 +1,4 @@
-import { type WebhookState, WEBHOOK_STREAM_PREFIX, evolve, initialState, webhookIdOfStream } from '../domain/index.js';
+import { type ExistingWebhook, type WebhookState, WEBHOOK_STREAM_PREFIX, evolve, initialState, webhookIdOfStream } from '../domain/index.js';
 import type { EventStore } from '../ports/event-store.js';
 import type { WebhookListPage, WebhookListQuery, WebhookReadModel, WebhookRow } from '../ports/webhook-read-model.js';
 import { readWebhookEvent } from './webhook-decider.js';
@@ -9,50 +9,99 @@ export interface ProjectionDeps {
   readonly readModel: WebhookReadModel;
 }
 
+/** Options of a catch-up: how many events one read returns, how many one write may cover, and progress. */
+export interface CatchUpOptions {
+  /** Events per read of the log (default 1000): small pages keep short-lived garbage small. */
+  readonly batchSize?: number;
+  /** Events folded before their rows and the checkpoint are written (default: one page); more means fewer, larger transactions. */
+  readonly applyEvery?: number;
+  /** Rows held before a write, whatever `applyEvery` says (default 2,000): bounds the memory of a catch-up. */
+  readonly maxRows?: number;
+  /** After each write: the position reached and the events applied so far. */
+  readonly onProgress?: (position: number, applied: number) => void;
+}
+
+type Folding = { state: WebhookState; version: number; sequence: number };
+
 /**
  * Brings the webhook list up to the end of the event log: reads pages after
  * the checkpoint, folds each event into its row, and writes rows and the new
  * checkpoint together (ADR 0005). Safe to run from several processes at once:
  * the read model ignores a batch that is not ahead of its checkpoint, and an
  * event whose revision a row already holds is never folded twice.
+ * Per page, the rows it touches are read at once; rows are written once per
+ * `applyEvery` events (ADR 0016: replay speed).
  */
-export const catchUpWebhookList = async (
-  deps: ProjectionDeps,
-  options: { batchSize?: number; onProgress?: (position: number, applied: number) => void } = {},
-): Promise<{ applied: number; position: number }> => {
+export const catchUpWebhookList = async (deps: ProjectionDeps, options: CatchUpOptions = {}): Promise<{ applied: number; position: number }> => {
+  const batchSize = options.batchSize ?? 1000;
+  const applyEvery = Math.max(options.applyEvery ?? batchSize, batchSize);
+  const maxRows = options.maxRows ?? 2000;
   let position = await deps.readModel.checkpoint();
   let applied = 0;
-  for (;;) {
-    const page = await deps.eventStore.readAll({ after: position, limit: options.batchSize ?? 500, streamPrefix: WEBHOOK_STREAM_PREFIX });
-    if (page.length === 0) return { applied, position };
-    const changed = new Map<string, { state: WebhookState; version: number; sequence: number }>();
-    for (const stored of page) {
-      const webhookId = webhookIdOfStream(stored.streamId)!;
-      const current = changed.get(webhookId) ?? fromRow(await deps.readModel.get(webhookId));
-      // Already folded into the row (another process applied a batch since we read the checkpoint):
-      // evolving it again would double-apply, so skip it.
-      if (current !== undefined && stored.revision <= current.version) continue;
-      const state = evolve(current?.state ?? initialState(), readWebhookEvent(stored));
-      // A webhook's place in the list is the position of its first event.
-      changed.set(webhookId, { state, version: stored.revision, sequence: current?.sequence ?? stored.position });
-    }
+  let changed = new Map<string, Folding>();
+  let folded = 0;
+  const write = async () => {
     const rows: WebhookRow[] = [];
     for (const { state, version, sequence } of changed.values()) {
       if (state.status !== 'initial') rows.push({ webhook: state, version, sequence });
     }
-    position = page.at(-1)!.position;
     await deps.readModel.apply(rows, position);
-    applied += page.length;
+    applied += folded;
+    changed = new Map();
+    folded = 0;
     options.onProgress?.(position, applied);
+  };
+  for (;;) {
+    const read = { after: position, limit: batchSize, streamPrefix: WEBHOOK_STREAM_PREFIX };
+    const page = await (deps.eventStore.readAllData ? deps.eventStore.readAllData(read) : deps.eventStore.readAll(read));
+    if (page.length === 0) {
+      if (folded > 0) await write();
+      return { applied, position };
+    }
+    // The webhook of each event (a stream's events mostly come together); rows not folded yet, in one read.
+    const webhookIds: string[] = new Array(page.length);
+    const unseen = new Set<string>();
+    let lastStream = '';
+    let lastId = '';
+    for (let i = 0; i < page.length; i++) {
+      const streamId = page[i]!.streamId;
+      if (streamId !== lastStream) {
+        lastStream = streamId;
+        lastId = webhookIdOfStream(streamId)!;
+        if (!changed.has(lastId)) unseen.add(lastId);
+      }
+      webhookIds[i] = lastId;
+    }
+    const existing = await deps.readModel.getMany([...unseen]);
+    for (let i = 0; i < page.length; i++) {
+      const stored = page[i]!;
+      const webhookId = webhookIds[i]!;
+      let current = changed.get(webhookId);
+      if (current === undefined) {
+        // A webhook's place in the list is the position of its first event.
+        current = fromRow(existing.get(webhookId)) ?? { state: initialState(), version: 0, sequence: stored.position };
+        changed.set(webhookId, current);
+      }
+      // Already folded into the row (another process applied a batch since we read the checkpoint):
+      // evolving it again would double-apply, so skip it.
+      if (stored.revision <= current.version) continue;
+      // Updated in place: one record per webhook per write, not one per event.
+      current.state = evolve(current.state, readWebhookEvent(stored));
+      current.version = stored.revision;
+    }
+    position = page.at(-1)!.position;
+    folded += page.length;
+    if (folded >= applyEvery || changed.size >= maxRows) await write();
   }
 };
 
-const fromRow = (row: WebhookRow | undefined) => (row ? { state: row.webhook as WebhookState, version: row.version, sequence: row.sequence } : undefined);
+const fromRow = (row: WebhookRow | undefined): Folding | undefined => (row ? { state: row.webhook as WebhookState, version: row.version, sequence: row.sequence } : undefined);
 
 /** Forgets the list and replays the whole log into it. */
 export const rebuildWebhookList = async (deps: ProjectionDeps, onProgress?: (position: number, applied: number) => void) => {
   await deps.readModel.reset();
-  return catchUpWebhookList(deps, { onProgress });
+  // Pages small enough to keep garbage young, transactions large enough to be few (ADR 0016).
+  return catchUpWebhookList(deps, { onProgress, batchSize: 1000, applyEvery: 50_000 });
 };
 
 /** Lists after catching up, so a process always sees its own writes. */
@@ -62,17 +111,30 @@ export const listWebhooks = async (deps: ProjectionDeps, query: WebhookListQuery
 };
 
 /**
- * Whether a webhook takes deliveries now (it exists and is active), from the list projection
- * caught up first. Callers at the same moment share one catch-up.
+ * A webhook as it is now (deleted ones included; undefined when unknown), from the list
+ * projection caught up first: what each delivery attempt reads its settings from (ADR 0015).
+ * Callers at the same moment share catch-ups, and each sees every event recorded before its call.
  */
-export const deliveryGate = (deps: ProjectionDeps): ((webhookId: string) => Promise<boolean>) => {
+export const currentWebhooks = (deps: ProjectionDeps): ((webhookId: string) => Promise<ExistingWebhook | undefined>) => {
   let running: Promise<unknown> | undefined;
-  const catchUp = () =>
-    (running ??= catchUpWebhookList(deps).finally(() => {
+  let next: Promise<unknown> | undefined;
+  const start = (): Promise<unknown> =>
+    (running = catchUpWebhookList(deps).finally(() => {
       running = undefined;
     }));
+  const catchUp = (): Promise<unknown> => {
+    if (!running) return start();
+    // The one running may have read the log before this call (an edit just made would be missed):
+    // one more runs after it, shared by every caller that arrived meanwhile.
+    return (next ??= running
+      .catch(() => undefined)
+      .then(() => {
+        next = undefined;
+        return running ?? start();
+      }));
+  };
   return async (webhookId) => {
     await catchUp();
-    return (await deps.readModel.get(webhookId))?.webhook.status === 'active';
+    return (await deps.readModel.get(webhookId))?.webhook;
   };
 };

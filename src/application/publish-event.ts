@@ -6,6 +6,7 @@ import type { EventStore } from '../ports/event-store.js';
 import type { IdGenerator } from '../ports/id-generator.js';
 import type { WebhookReadModel, WebhookRow } from '../ports/webhook-read-model.js';
 import { catchUpWebhookList } from './project-webhooks.js';
+import { sharedFreshRuns } from './shared-reads.js';
 import type { Caller } from './webhooks.js';
 
 /** What publishing needs: the log and read model (to find subscribers) and the delivery queue. */
@@ -29,14 +30,15 @@ const targetsOf = (rows: readonly WebhookRow[], holdPaused = true): DeliveryTarg
       webhookId: webhook.webhook_id,
       webhookName: webhook.webhook_name,
       channelIndex,
+      // The job refers to the channel by id: each attempt reads its settings of then (ADR 0015).
+      channelId: channel.channel_id,
       channel,
       ...(holdPaused && webhook.status === 'paused' ? { held: true } : {}),
     })),
   );
 
-/** All live webhooks (active or paused) of the organization that would receive `eventType`. */
+/** All live webhooks (active or paused) of the organization that would receive `eventType`, from the list as it is now. */
 const subscribers = async (deps: PublishDeps, organizationId: string, eventType: string): Promise<WebhookRow[]> => {
-  await catchUpWebhookList(deps);
   const rows: WebhookRow[] = [];
   for (let after: number | undefined; ; ) {
     const page = await deps.readModel.list({ organizationId, eventType, limit: 500, afterSequence: after });
@@ -44,6 +46,46 @@ const subscribers = async (deps: PublishDeps, organizationId: string, eventType:
     if (page.rows.length < 500) return rows;
     after = page.rows.at(-1)!.sequence;
   }
+};
+
+/**
+ * The targets of a publish, read once per (organization, event type) while the list projection
+ * stays at the same position: a webhook event (created, changed, paused, deleted) moves it and
+ * drops every entry. Each publish still catches the projection up first, so it sees every webhook
+ * change committed before it, in any process.
+ */
+interface TargetCache {
+  readonly position: number;
+  readonly byKey: Map<string, readonly DeliveryTarget[]>;
+  size: number;
+}
+const targetCaches = new WeakMap<WebhookReadModel, TargetCache>();
+/** Publishes at the same moment share a catch-up that started after they arrived (one or two queries for them all). */
+const catchUps = new WeakMap<WebhookReadModel, () => Promise<{ position: number }>>();
+const freshCatchUp = (deps: PublishDeps): Promise<{ position: number }> => {
+  let catchUp = catchUps.get(deps.readModel);
+  if (!catchUp) catchUps.set(deps.readModel, (catchUp = sharedFreshRuns(() => catchUpWebhookList(deps))));
+  return catchUp();
+};
+/** Targets kept at most (summed over entries), so many organizations or event types cannot grow it without bound. */
+const MAX_CACHED_TARGETS = 100_000;
+
+const subscriberTargets = async (deps: PublishDeps, organizationId: string, eventType: string): Promise<readonly DeliveryTarget[]> => {
+  const { position } = await freshCatchUp(deps);
+  let cache = targetCaches.get(deps.readModel);
+  if (cache?.position !== position) targetCaches.set(deps.readModel, (cache = { position, byKey: new Map(), size: 0 }));
+  const key = `${organizationId}\u0000${eventType}`;
+  const known = cache.byKey.get(key);
+  if (known) return known;
+  // Read after catching up to `position`, so never older than it (another process may have moved it further: newer is fine).
+  const targets = targetsOf(await subscribers(deps, organizationId, eventType));
+  if (cache.size + targets.length > MAX_CACHED_TARGETS) {
+    cache.byKey.clear();
+    cache.size = 0;
+  }
+  cache.byKey.set(key, targets);
+  cache.size += targets.length;
+  return targets;
 };
 
 /**
@@ -65,7 +107,7 @@ export const publishEvent = async (
   const dataProblems = eventDataProblems(input.data);
   if (dataProblems.length > 0) return left(validationFailed(dataProblems));
   const now = deps.clock.now();
-  const targets = targetsOf(await subscribers(deps, caller.organizationId, input.event_type));
+  const targets = await subscriberTargets(deps, caller.organizationId, input.event_type);
   const result = await deps.queue.enqueue(
     { messageId: deps.ids.messageId(), organizationId: caller.organizationId, eventType: input.event_type, data: input.data, acceptedAt: now.toISOString() },
     targets,

@@ -6,22 +6,25 @@ import {
   decide,
   evolve,
   initialState,
-  upcast,
+  readStoredEvent,
 } from '../domain/index.js';
-import type { StoredEvent } from '../ports/event-store.js';
+import type { LoggedEvent, StoredEvent } from '../ports/event-store.js';
 import type { Decider } from './handle-command.js';
 
 /** A stored event that no longer parses: the store is corrupt or newer than this code. */
 export class UnreadableEventError extends Error {
-  constructor(readonly stored: StoredEvent, reason: string) {
-    super(`event ${stored.eventId} (${stored.streamId}@${stored.revision}) is unreadable: ${reason}`);
+  constructor(readonly stored: LoggedEvent & { readonly eventId?: string }, reason: string) {
+    super(`event ${stored.eventId ?? `at position ${stored.position}`} (${stored.streamId}@${stored.revision}) is unreadable: ${reason}`);
     this.name = 'UnreadableEventError';
   }
 }
 
-/** A stored event as a current-version webhook event (upcast and validated); throws `UnreadableEventError`. */
-export const readWebhookEvent = (stored: StoredEvent): WebhookEvent => {
-  const result = upcast(stored);
+/**
+ * A stored event as a current-version webhook event; throws `UnreadableEventError`. Upcast and
+ * shape-checked, not validated again: events are validated when written (ADR 0016).
+ */
+export const readWebhookEvent = (stored: LoggedEvent | StoredEvent): WebhookEvent => {
+  const result = readStoredEvent(stored);
   if (result._tag === 'Left') throw new UnreadableEventError(stored, result.left);
   return result.right;
 };

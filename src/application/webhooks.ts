@@ -6,12 +6,14 @@ import {
   type WebhookCommand,
   type WebhookEvent,
   type WebhookSettingsInput,
+  type WebhookState,
   WEBHOOK_ID,
   streamIdOf,
 } from '../domain/index.js';
 import type { StoredEvent } from '../ports/event-store.js';
 import type { IdGenerator } from '../ports/id-generator.js';
-import { type HandlerDeps, type HandlerError, aggregateStream, handleCommand } from './handle-command.js';
+import { type HandlerDeps, type HandlerError, aggregateStream, currentState, handleCommand } from './handle-command.js';
+import type { StateCache } from './state-cache.js';
 import { webhookDecider } from './webhook-decider.js';
 
 /** What the webhook use cases need (the command handler's dependencies). */
@@ -19,6 +21,8 @@ export interface WebhookDeps extends HandlerDeps {
   readonly ids: IdGenerator;
   /** The operator's setting: may channel URLs name private addresses or localhost? Absent means no. */
   readonly allowPrivateDestinations?: boolean;
+  /** Webhook states folded earlier in this process (ADR 0016); without it every read folds the whole stream. */
+  readonly states?: StateCache<WebhookState> | undefined;
 }
 
 /** Who is acting, for which organization, with which catalog. */
@@ -82,6 +86,7 @@ export const executeWebhookCommand = async (
       metadata: { organizationId: caller.organizationId, actor: caller.actor, correlationId: caller.correlationId },
       guard: (state) =>
         state.status !== 'initial' && state.organization_id !== caller.organizationId ? notFound(webhookId) : undefined,
+      states: deps.states,
     },
   );
   if (result._tag === 'Left') return result.left.type === 'WebhookNotFound' ? left(notFound(webhookId)) : result;
@@ -90,25 +95,48 @@ export const executeWebhookCommand = async (
   return right({ webhook: state, version: revision, recorded });
 };
 
-/** The webhook as it is now, or as it was at `asOf` (audit). Deleted webhooks are reported as such. */
+/**
+ * The webhook as it is now, or as it was at `asOf` (audit). Deleted webhooks are reported as such.
+ * Now: the cached state plus the events appended since (exact, also for other processes' writes);
+ * `asOf` always folds the log.
+ */
 export const loadWebhook = async (
-  deps: Pick<WebhookDeps, 'eventStore'>,
+  deps: Pick<WebhookDeps, 'eventStore' | 'states'>,
   organizationId: string,
   webhookId: string,
   asOf?: Date,
 ): Promise<{ webhook: ExistingWebhook; version: number } | undefined> => {
   if (!WEBHOOK_ID.test(webhookId)) return undefined;
-  const { state, revision } = await aggregateStream(
-    deps.eventStore,
-    webhookDecider,
-    streamIdOf(webhookId),
-    asOf ? { until: asOf.toISOString() } : undefined,
-  );
+  const { state, revision } = asOf
+    ? await aggregateStream(deps.eventStore, webhookDecider, streamIdOf(webhookId), { until: asOf.toISOString() })
+    : await currentState(deps.eventStore, webhookDecider, streamIdOf(webhookId), deps.states);
   if (state.status === 'initial' || state.organization_id !== organizationId) return undefined;
   return { webhook: state, version: revision };
 };
 
-/** Every recorded event of the webhook, also after deletion; undefined for another organization's. */
+/** Page sizes of a webhook's history: each page is bounded, however long the history grows. */
+export const HISTORY_PAGE = { defaultLimit: 50, maxLimit: 100 } as const;
+
+/**
+ * One page of a webhook's recorded events, oldest first, after `afterRevision`; also after
+ * deletion; undefined for another organization's webhook (or none). Reads at most one page.
+ */
+export const webhookHistoryPage = async (
+  deps: Pick<WebhookDeps, 'eventStore' | 'states'>,
+  organizationId: string,
+  webhookId: string,
+  page: { readonly afterRevision?: number | undefined; readonly limit?: number | undefined } = {},
+): Promise<{ events: readonly StoredEvent[]; hasMore: boolean } | undefined> => {
+  if (!WEBHOOK_ID.test(webhookId)) return undefined;
+  const { state } = await currentState(deps.eventStore, webhookDecider, streamIdOf(webhookId), deps.states);
+  if (state.status === 'initial' || state.organization_id !== organizationId) return undefined;
+  const limit = Math.min(Math.max(1, page.limit ?? HISTORY_PAGE.defaultLimit), HISTORY_PAGE.maxLimit);
+  // One more than the page, to know whether another follows.
+  const events = await deps.eventStore.readStream(streamIdOf(webhookId), { afterRevision: page.afterRevision ?? 0, limit: limit + 1 });
+  return { events: events.slice(0, limit), hasMore: events.length > limit };
+};
+
+/** Every recorded event of the webhook, also after deletion; undefined for another organization's. Unbounded: the CLI and tests; HTTP pages. */
 export const webhookHistory = async (
   deps: Pick<WebhookDeps, 'eventStore'>,
   organizationId: string,

@@ -32,14 +32,26 @@ export {
   SAMPLE_MESSAGE, TEMPLATE_FIELDS, renderField, templateFieldSpec, templateProblems,
 } from './template/channel-templates.js';
 export { channelProblems, destinationProblems, eventTypeProblems } from './webhook/rules.js';
+export { SETTINGS_MAX_BYTES, type SizedSettings, settingsSize, settingsSizeProblems } from './webhook/rules.js';
 export { headerNameProblem, headerProblems, headerValueProblem } from './webhook/headers.js';
 export type { AddressClass } from './webhook/destination.js';
 export { classifyAddress, isLocalhostName, isPrivateAddress, literalPrivateDestination } from './webhook/destination.js';
 export type { RecordedEvent, Upcaster, Upcasters } from './webhook/upcast.js';
-export { createUpcaster, upcast, webhookUpcasters } from './webhook/upcast.js';
+export { createStoredEventReader, createUpcaster, readStoredEvent, upcast, webhookUpcasters } from './webhook/upcast.js';
 export { streamIdOf, webhookIdOfStream, WEBHOOK_STREAM_PREFIX } from './webhook/stream.js';
 export { EVENT_DATA_LIMITS, eventDataProblems } from './message/event-data.js';
 export { DEFAULT_RETRY_SCHEDULE, nextAttemptDelay, parseRetrySchedule } from './delivery/retry-schedule.js';
 export { GENESIS, type HashedContent, chainInput, eventHashInput } from './audit/hash-chain.js';
 export { DETERMINISTIC_ERROR_NAMES, THROWN_ERROR_LIMIT, type ThrownFailure, classifyThrownFailure } from './delivery/thrown-failure.js';
 export { POISON_LIMIT, abandonedReason, isPoisoned, isSuspect } from './delivery/poison.js';
+export { DELIVERY_STATUSES, type DeliveryStatus, isDeliveryStatus, isFinal } from './delivery/status.js';
+export { type AttemptDisposition, type NextStep, type NextStepContext, nextStepAfter } from './delivery/next-step.js';
+export { type AutoPauseDecision, type AutoPauseRule, type FailureStreak, decideAutoPause, streakDecides } from './delivery/auto-pause.js';
+export { RECOVERABLE_STATUSES, type RecoverWindow, type RepairableJob, isRecoverable, isRetryable } from './delivery/recover.js';
+export { type AttemptPlan, type AttemptPurpose, type CancelReason, type JobChannel, planAttempt } from './delivery/attempt-plan.js';
+export {
+  type ClaimSituation, type DueJob, type EndpointState, type FairPick, type FairnessPolicy,
+  DEFAULT_ENDPOINT_CONCURRENCY, WORKER_CEILING, endpointAllowance, organizationShare, pickFairly,
+} from './delivery/fair-share.js';
+export { MAX_RATE_LIMIT, emissionInterval, paceStart, pacedAfter, rateAllowance } from './delivery/rate-limit.js';
+export { assignChannelIds, channelNumber, highestChannelNumber, positionalChannelId } from './webhook/channel-identity.js';

@@ -16,7 +16,7 @@ const HELP = `Usage: hookledger <command> [options]
 
 Commands:
   start                                   Run the HTTP API (default port 8080) and the delivery worker
-  worker                                  Run only the delivery worker
+  worker                                  Run only the delivery worker (with /metrics and /healthz on HOOKLEDGER_WORKER_METRICS_PORT)
   orgs create <name> [--catalog <id>]     Create an organization; prints its id
   orgs list                               List organizations
   keys create --org <name or id>          Create an API key; prints it once (sk_…)
@@ -40,6 +40,7 @@ Environment:
   HOOKLEDGER_RETRY_SCHEDULE               delays before each attempt (default 0,5s,5m,30m,2h,5h,10h,10h)
   HOOKLEDGER_ALLOW_PRIVATE_DESTINATIONS   allow loopback/private targets (dev and tests only)
   HOOKLEDGER_WORKER=false                 start the API without the in-process worker
+  HOOKLEDGER_WORKER_METRICS_PORT          where \`hookledger worker\` serves /metrics, /healthz, /readyz (default 9464 on HOST; 0 picks a free port, logged)
   SMTP_URL, SMTP_FROM                     email channel
   TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM, TWILIO_BASE_URL   SMS channel
 

@@ -1,4 +1,4 @@
-import { DEFAULT_RETRY_SCHEDULE, parseRetrySchedule } from '../domain/index.js';
+import { DEFAULT_ENDPOINT_CONCURRENCY, DEFAULT_RETRY_SCHEDULE, parseRetrySchedule } from '../domain/index.js';
 
 /** Reads the environment once; the rest of the program receives plain values. */
 export interface Config {
@@ -9,10 +9,16 @@ export interface Config {
   readonly readModelUrl?: string | undefined;
   readonly host: string;
   readonly port: number;
+  /** Where `hookledger worker` serves /metrics and /healthz (HOOKLEDGER_WORKER_METRICS_PORT, default 9464; 0 picks a free port). */
+  readonly workerMetricsPort: number;
   /** The built web console (HOOKLEDGER_CONSOLE_DIR, default dist/console of this package). */
   readonly consoleDir?: string | undefined;
   /** Per API key and process; undefined = off. */
   readonly rateLimit?: { readonly perSecond: number; readonly burst: number } | undefined;
+  /** Log bytes kept for a reader that is slow or stalled (HOOKLEDGER_LOG_BUFFER_BYTES, default 8 MiB); lines beyond are dropped and counted. */
+  readonly logBufferBytes: number;
+  /** After SIGTERM, the process exits by this time whatever is still running (HOOKLEDGER_SHUTDOWN_DEADLINE_MS, default 30 s). */
+  readonly shutdownDeadlineMs: number;
   readonly delivery: DeliveryConfig;
 }
 
@@ -30,6 +36,8 @@ export interface DeliveryConfig {
   readonly pollMs: number;
   /** How long a claimed delivery stays with its worker; longer than any channel timeout (30 s) in production. */
   readonly leaseMs: number;
+  /** Deliveries one endpoint (one channel of one webhook) may have in flight across all workers (HOOKLEDGER_ENDPOINT_CONCURRENCY; ADR 0014). */
+  readonly endpointConcurrency: number;
 }
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -41,6 +49,19 @@ const positive = (name: string, value: string | undefined, fallback: number): nu
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, not ${value}`);
+  return n;
+};
+
+const portNumber = (name: string, value: string | undefined, fallback: number): number => {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${name} must be 0-65535, not ${value}`);
+  return n;
+};
+
+const wholePositive = (name: string, value: string | undefined, fallback: number): number => {
+  const n = positive(name, value, fallback);
+  if (!Number.isInteger(n)) throw new Error(`${name} must be a whole number, not ${value}`);
   return n;
 };
 
@@ -57,8 +78,11 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     pgPoolSize: positive('HOOKLEDGER_PG_POOL_SIZE', env.HOOKLEDGER_PG_POOL_SIZE, 10),
     host: env.HOST ?? '127.0.0.1',
     port,
+    workerMetricsPort: portNumber('HOOKLEDGER_WORKER_METRICS_PORT', env.HOOKLEDGER_WORKER_METRICS_PORT, 9464),
     consoleDir: env.HOOKLEDGER_CONSOLE_DIR || undefined,
     rateLimit: perSecond === 0 ? undefined : { perSecond, burst: positive('HOOKLEDGER_RATE_LIMIT_BURST', env.HOOKLEDGER_RATE_LIMIT_BURST, 2 * perSecond) },
+    logBufferBytes: positive('HOOKLEDGER_LOG_BUFFER_BYTES', env.HOOKLEDGER_LOG_BUFFER_BYTES, 8 * 1024 * 1024),
+    shutdownDeadlineMs: positive('HOOKLEDGER_SHUTDOWN_DEADLINE_MS', env.HOOKLEDGER_SHUTDOWN_DEADLINE_MS, 30_000),
     delivery: {
       retrySchedule: schedule.right,
       allowPrivateDestinations: bool(env.HOOKLEDGER_ALLOW_PRIVATE_DESTINATIONS, false),
@@ -72,6 +96,7 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
       workerInProcess: bool(env.HOOKLEDGER_WORKER, true),
       pollMs: positive('HOOKLEDGER_WORKER_POLL_MS', env.HOOKLEDGER_WORKER_POLL_MS, 200),
       leaseMs: positive('HOOKLEDGER_LEASE_MS', env.HOOKLEDGER_LEASE_MS, 60_000),
+      endpointConcurrency: wholePositive('HOOKLEDGER_ENDPOINT_CONCURRENCY', env.HOOKLEDGER_ENDPOINT_CONCURRENCY, DEFAULT_ENDPOINT_CONCURRENCY),
     },
   };
 };

@@ -33,28 +33,35 @@ import { SqliteEventStore } from '../adapters/store/sqlite/sqlite-event-store.js
 import { SqliteOrganizationStore } from '../adapters/store/sqlite/sqlite-organization-store.js';
 import { SqliteWebhookReadModel } from '../adapters/store/sqlite/sqlite-webhook-read-model.js';
 import { SqliteWebhookSecrets } from '../adapters/store/sqlite/sqlite-webhook-secrets.js';
-import { type Caller, type DeliveryDeps, authenticate, deliveryGate, executeWebhookCommand } from '../application/index.js';
-import { dottedCatalog, findCatalog } from '../domain/index.js';
+import { type Caller, CredentialCache, type DeliveryDeps, StateCache, authenticate, currentWebhooks, executeWebhookCommand, sharingSecretReads } from '../application/index.js';
+import { type WebhookState, dottedCatalog, findCatalog } from '../domain/index.js';
 import type { Clock } from '../ports/clock.js';
 import { type Config, parseDatabaseUrl, parseReadModelUrl } from './config.js';
 import { packageRoot, packageVersion } from './package-info.js';
+import { deliveryObserver } from './delivery-observer.js';
 import { TOKENS } from './tokens.js';
 
 export interface Overrides {
   readonly clock?: Clock;
   readonly logger?: Logger;
+  /** Log lines dropped so far by a bounded log destination (a metric). */
+  readonly logLinesDropped?: () => number;
 }
 
 /** `whsec_` + base64 of 32 random bytes (Standard Webhooks). */
 const newSecret = () => `whsec_${randomBytes(32).toString('base64')}`;
 
-export const createLogger = (level = process.env.LOG_LEVEL ?? 'info'): Logger =>
-  pino({
-    level,
-    base: { service: 'hookledger' },
-    // Defence in depth: nothing should log these, and if something does they are masked.
-    redact: { paths: ['authorization', '*.authorization', 'headers.authorization', 'key', 'secret', '*.secret'], censor: '[redacted]' },
-  });
+/** The service's logger; `destination` is where lines go (default: pino's own stdout writer, for the CLI). */
+export const createLogger = (level = process.env.LOG_LEVEL ?? 'info', destination?: { write(line: string): unknown }): Logger =>
+  pino(
+    {
+      level,
+      base: { service: 'hookledger' },
+      // Defence in depth: nothing should log these, and if something does they are masked.
+      redact: { paths: ['authorization', '*.authorization', 'headers.authorization', 'key', 'secret', '*.secret'], censor: '[redacted]' },
+    },
+    destination as Parameters<typeof pino>[1],
+  );
 
 /**
  * The composition root: the one place that knows which adapters run,
@@ -68,6 +75,7 @@ export const buildContainer = async (config: Config, overrides: Overrides = {}):
   c.bind(TOKENS.Clock).toConstantValue(overrides.clock ?? new SystemClock());
   c.bind(TOKENS.Ids).toConstantValue(new CryptoIds());
   c.bind(TOKENS.KeyMaterial).toConstantValue(new CryptoKeyMaterial());
+  c.bind(TOKENS.WebhookStates).toConstantValue(new StateCache<WebhookState>());
 
   await bindStores(c, config);
   const userAgent = `Hookledger/${packageVersion()}`;
@@ -78,7 +86,10 @@ export const buildContainer = async (config: Config, overrides: Overrides = {}):
     new SmtpNotifier(config.delivery.smtpUrl, config.delivery.smtpFrom),
     new TwilioNotifier(config.delivery.twilio, userAgent),
   ]);
-  c.bind(TOKENS.Metrics).toResolvedValue((queue, clock) => createDeliveryMetrics(queue, () => clock.now().getTime()), [TOKENS.Queue, TOKENS.Clock]);
+  c.bind(TOKENS.Metrics).toResolvedValue(
+    (queue, clock) => createDeliveryMetrics(queue, () => clock.now().getTime(), { logLinesDropped: overrides.logLinesDropped }),
+    [TOKENS.Queue, TOKENS.Clock],
+  );
   return c;
 };
 
@@ -91,6 +102,9 @@ const bindStores = async (c: Container, config: Config) => {
     const pool = new pg.Pool({ connectionString: rest.url, max: config.pgPoolSize, connectionTimeoutMillis: 5000 });
     // An idle client's error (the server restarted) must not crash the process; the next query reconnects.
     pool.on('error', (error) => c.get(TOKENS.Logger).warn({ err: error.message }, 'PostgreSQL connection lost'));
+    // A checked-out client whose connection is cut between two queries emits 'error' too, where the
+    // pool's listener does not reach; the query in flight (or the next one) fails and answers 503.
+    pool.on('connect', (client) => client.on('error', (error) => c.get(TOKENS.Logger).warn({ err: error.message }, 'PostgreSQL connection lost')));
     try {
       await migratePostgres(pool);
     } catch (error) {
@@ -99,7 +113,7 @@ const bindStores = async (c: Container, config: Config) => {
     }
     c.bind(TOKENS.Postgres).toConstantValue(pool);
     c.bind(TOKENS.ReadModel).toConstantValue(new PostgresWebhookReadModel(pool));
-    c.bind(TOKENS.Organizations).toConstantValue(new PostgresOrganizationStore(pool));
+    c.bind(TOKENS.Organizations).toResolvedValue((clock) => new CredentialCache(new PostgresOrganizationStore(pool), clock), [TOKENS.Clock]);
     c.bind(TOKENS.Secrets).toConstantValue(new PostgresWebhookSecrets(pool));
     c.bind(TOKENS.Queue).toConstantValue(new PostgresDeliveryQueue(pool));
     if (events.kind === 'postgres') c.bind(TOKENS.EventStore).toConstantValue(new PostgresEventStore(pool));
@@ -108,7 +122,7 @@ const bindStores = async (c: Container, config: Config) => {
     c.bind(TOKENS.Sqlite).toResolvedValue(() => openSqliteDatabase(rest.kind === 'sqlite' ? rest.path : ':memory:'));
     if (rest.kind === 'sqlite') {
       c.bind(TOKENS.ReadModel).toResolvedValue((db) => new SqliteWebhookReadModel(db), [TOKENS.Sqlite]);
-      c.bind(TOKENS.Organizations).toResolvedValue((db) => new SqliteOrganizationStore(db), [TOKENS.Sqlite]);
+      c.bind(TOKENS.Organizations).toResolvedValue((db, clock) => new CredentialCache(new SqliteOrganizationStore(db), clock), [TOKENS.Sqlite, TOKENS.Clock]);
       c.bind(TOKENS.Secrets).toResolvedValue((db) => new SqliteWebhookSecrets(db), [TOKENS.Sqlite]);
       if (events.kind === 'sqlite') c.bind(TOKENS.EventStore).toResolvedValue((db) => new SqliteEventStore(db), [TOKENS.Sqlite]);
     } else {
@@ -138,6 +152,7 @@ const webhookDeps = (c: Container) => ({
   clock: c.get(TOKENS.Clock),
   ids: c.get(TOKENS.Ids),
   allowPrivateDestinations: c.get(TOKENS.Config).delivery.allowPrivateDestinations,
+  states: c.get(TOKENS.WebhookStates),
 });
 
 /** What the delivery worker needs; pausing goes through the domain, recorded as done by the system. */
@@ -148,13 +163,14 @@ export const buildDeliveryDeps = (c: Container): DeliveryDeps => {
   return {
     queue: c.get(TOKENS.Queue),
     notifiers: c.get(TOKENS.Notifiers),
-    secrets: c.get(TOKENS.Secrets),
+    // A batch of jobs for one webhook reads its secrets once (ADR 0013).
+    secrets: sharingSecretReads(c.get(TOKENS.Secrets)),
     clock: c.get(TOKENS.Clock),
     schedule: config.delivery.retrySchedule,
     random: Math.random,
     autoPause: { afterFailures: config.delivery.autoPauseAfterFailures, afterMs: config.delivery.autoPauseAfterMs },
-    acceptsDeliveries: deliveryGate({ eventStore: c.get(TOKENS.EventStore), readModel: c.get(TOKENS.ReadModel) }),
-    observe: metrics.observe,
+    currentWebhook: currentWebhooks({ eventStore: c.get(TOKENS.EventStore), readModel: c.get(TOKENS.ReadModel) }),
+    observe: deliveryObserver(metrics, c.get(TOKENS.Logger)),
     pause: async (delivery, reason) => {
       const organization = await organizations.findOrganization(delivery.message.organizationId);
       const caller: Caller = {
@@ -183,6 +199,7 @@ export const buildApi = (c: Container, version: string) => {
     publish: { ...webhooks, readModel, queue },
     queue,
     metrics: () => c.get(TOKENS.Metrics).render(),
+    countAccepted: () => c.get(TOKENS.Metrics).countAccepted(),
     isUnavailable: (error) => isSqliteUnavailable(error) || isPostgresUnavailable(error) || isEsdbUnavailable(error),
     rateLimit: c.get(TOKENS.Config).rateLimit,
     consoleDir: c.get(TOKENS.Config).consoleDir ?? join(packageRoot(), 'dist', 'console'),

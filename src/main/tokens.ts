@@ -3,6 +3,9 @@ import type { ServiceIdentifier } from 'inversify';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Clock, DeliveryQueue, EventStore, IdGenerator, KeyMaterial, Notifier, OrganizationStore, WebhookReadModel, WebhookSecrets } from '../ports/index.js';
+import type { AttemptObservation } from '../ports/delivery-observer.js';
+import type { StateCache } from '../application/state-cache.js';
+import type { WebhookState } from '../domain/index.js';
 import type { Config } from './config.js';
 
 export interface Tokens {
@@ -20,10 +23,13 @@ export interface Tokens {
   readonly Queue: ServiceIdentifier<DeliveryQueue>;
   readonly Notifiers: ServiceIdentifier<readonly Notifier[]>;
   readonly Metrics: ServiceIdentifier<DeliveryMetrics>;
+  /** Webhook states folded in this process, shared by the API and the worker (ADR 0016). */
+  readonly WebhookStates: ServiceIdentifier<StateCache<WebhookState>>;
 }
 
 export interface DeliveryMetrics {
-  observe(channel: string, outcome: string, latencyMs: number): void;
+  observe(attempt: AttemptObservation): void;
+  countAccepted(): void;
   render(): Promise<{ contentType: string; body: string }>;
 }
 
@@ -45,4 +51,5 @@ export const TOKENS: Tokens = {
   Queue: token('Queue'),
   Notifiers: token('Notifiers'),
   Metrics: token('Metrics'),
+  WebhookStates: token('WebhookStates'),
 };

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { type DeliveryDeps, attemptDelivery, claimDue, runsAlone } from '../application/index.js';
-import { isPoisoned } from '../domain/index.js';
+import { DEFAULT_ENDPOINT_CONCURRENCY, WORKER_CEILING, isPoisoned } from '../domain/index.js';
 import type { ClaimedDelivery } from '../ports/delivery-queue.js';
 
 export interface RunningWorker {
@@ -14,6 +14,10 @@ export interface RunningWorker {
  * Keeps up to `concurrency` attempts in flight, claiming more as soon as one
  * finishes, so a slow receiver never holds back deliveries claimed after it.
  * When nothing is due it waits `pollMs` (or until an attempt frees a slot).
+ * The claim shares the slots fairly (ADR 0014): round-robin between organizations,
+ * each holding at most its share while others have work, at most
+ * `endpointConcurrency` per endpoint; an organization that took every slot while
+ * alone cannot keep the next one waiting (up to twice `concurrency` in flight).
  *
  * Nothing a delivery does stops the loop: a failed attempt is logged (the lease
  * brings its job back), one still running when its lease ends gives up its
@@ -24,12 +28,16 @@ export interface RunningWorker {
 export const startWorker = (
   deps: DeliveryDeps,
   logger: Logger,
-  options: { pollMs: number; concurrency?: number; leaseMs?: number },
+  options: { pollMs: number; concurrency?: number; leaseMs?: number; endpointConcurrency?: number },
 ): RunningWorker => {
   const id = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
   const concurrency = options.concurrency ?? 20;
   const leaseMs = options.leaseMs ?? 60_000;
-  const cycle = { workerId: id, leaseMs, batchSize: concurrency };
+  // The slots are shared between organizations by the claim (ADR 0014). Slots an organization took while it had
+  // the worker to itself do not keep the next one waiting: up to the ceiling, the claim decides who may start more.
+  const fairness = { slots: concurrency, endpointConcurrency: options.endpointConcurrency ?? DEFAULT_ENDPOINT_CONCURRENCY };
+  const ceiling = concurrency * WORKER_CEILING;
+  const cycle = { workerId: id, leaseMs, batchSize: concurrency, fairness };
   // A log line that cannot be written (a hostile error object, a broken stream) must not stop deliveries.
   const log = (fields: Record<string, unknown>, message: string) => {
     try {
@@ -45,14 +53,32 @@ export const startWorker = (
   const inFlight = new Set<Promise<void>>();
   let stopping = false;
   let wake: (() => void) | undefined;
+  // A wake-up that came while the loop was busy (claiming): its next pause returns at once, so it is never lost.
+  let woken = false;
   const pause = (ms: number) =>
     new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
+      if (woken) {
+        woken = false;
+        resolve();
+        return;
+      }
+      const timer = setTimeout(() => {
+        wake = undefined;
+        resolve();
+      }, ms);
       wake = () => {
+        wake = undefined;
         clearTimeout(timer);
         resolve();
       };
     });
+  /** A slot was freed or jobs became due: claim now rather than at the next poll. */
+  const nudge = () => {
+    if (wake) wake();
+    else woken = true;
+  };
+  // New jobs wake the loop at once: published in this process, or (PostgreSQL) in any other.
+  const stopListening = deps.queue.onEnqueued(nudge);
 
   /** Attempts one delivery in a slot that is freed when the attempt ends or its lease does, whichever comes first. */
   const start = (delivery: ClaimedDelivery): Promise<void> => {
@@ -69,7 +95,7 @@ export const startWorker = (
     const attempt: Promise<void> = Promise.race([attempted, leaseOver]).finally(() => {
       clearTimeout(timer);
       inFlight.delete(attempt);
-      wake?.();
+      nudge();
     });
     inFlight.add(attempt);
     return attempt;
@@ -87,7 +113,8 @@ export const startWorker = (
   const loop = (async () => {
     while (!stopping) {
       try {
-        const free = concurrency - inFlight.size;
+        const free = ceiling - inFlight.size;
+        woken = false; // this claim sees what was committed before it
         const claimed: readonly ClaimedDelivery[] = free > 0 ? await claimDue(workerDeps, cycle, isolating ? 1 : free) : [];
         const suspect = claimed.find((d) => runsAlone(workerDeps, d));
         isolating = suspect !== undefined;
@@ -111,13 +138,14 @@ export const startWorker = (
       }
     }
     await Promise.all(inFlight);
+    stopListening();
   })();
-  logger.info({ worker: id, concurrency }, 'delivery worker started');
+  logger.info({ worker: id, concurrency, endpointConcurrency: fairness.endpointConcurrency }, 'delivery worker started');
   return {
     id,
     stop: async () => {
       stopping = true;
-      wake?.();
+      nudge();
       await loop;
     },
   };

@@ -34,13 +34,20 @@ export interface StoredEvent extends NewEvent {
   readonly chain: string;
 }
 
+/** An event as a projection folds it: its place in the log and what it says, without the audit fields (metadata, hashes). */
+export type LoggedEvent = Pick<StoredEvent, 'streamId' | 'revision' | 'position' | 'type' | 'version' | 'data'>;
+
 export type AppendResult =
   | { readonly ok: true; readonly nextRevision: number; readonly lastPosition: number }
   | { readonly ok: false; readonly expected: number; readonly actual: number };
 
 export interface ReadStreamOptions {
+  /** Exclusive: only events with a greater revision (e.g. those after a cached state). Default 0. */
+  readonly afterRevision?: number;
   /** Stop after this revision (inclusive). */
   readonly toRevision?: number;
+  /** At most this many events (a page of a long history). Default: all. */
+  readonly limit?: number;
   /** Only events recorded at or before this ISO time. */
   readonly until?: string;
 }
@@ -64,5 +71,10 @@ export interface EventStore {
   readStream(streamId: string, options?: ReadStreamOptions): Promise<readonly StoredEvent[]>;
   /** One page of the global log in position order. */
   readAll(options?: ReadAllOptions): Promise<readonly StoredEvent[]>;
+  /**
+   * The same page as `readAll`, without the audit fields: what a projection needs, read for less.
+   * Optional: where an adapter leaves it out, projections use `readAll`.
+   */
+  readAllData?(options?: ReadAllOptions): Promise<readonly LoggedEvent[]>;
   close(): Promise<void>;
 }

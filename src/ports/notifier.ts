@@ -1,4 +1,4 @@
-import type { Channel, ChannelKind } from '../domain/index.js';
+import type { AttemptDisposition, Channel, ChannelKind } from '../domain/index.js';
 import type { WebhookSecretSet } from './webhook-secrets.js';
 
 /** One event as it goes out to every channel of one webhook. */
@@ -18,7 +18,7 @@ export interface OutboundMessage {
  * schedule; `final` ones are not (a user can still retry them by hand);
  * `gone` (HTTP 410) is final and pauses the webhook. See ADR 0007.
  */
-export type Disposition = 'succeeded' | 'retry' | 'final' | 'gone';
+export type Disposition = AttemptDisposition;
 
 export interface AttemptResult {
   readonly disposition: Disposition;

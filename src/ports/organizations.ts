@@ -19,6 +19,12 @@ export interface ApiKeyRecord {
   readonly revokedAt?: string | undefined;
 }
 
+/** A key with the organization it belongs to: what authentication needs, read together. */
+export interface Credential {
+  readonly key: ApiKeyRecord;
+  readonly organization: Organization;
+}
+
 export type CreateOrganizationResult = { readonly ok: true } | { readonly ok: false; readonly reason: 'name-taken' };
 
 export interface OrganizationStore {
@@ -28,6 +34,8 @@ export interface OrganizationStore {
   listOrganizations(): Promise<readonly Organization[]>;
   addApiKey(key: ApiKeyRecord): Promise<void>;
   findApiKey(keyId: string): Promise<ApiKeyRecord | undefined>;
+  /** The key and its organization in one query; undefined when the key id is unknown. */
+  findCredential(keyId: string): Promise<Credential | undefined>;
   /** False when no such key exists; revoking twice keeps the first time. */
   revokeApiKey(keyId: string, at: string): Promise<boolean>;
 }

@@ -34,6 +34,8 @@ export interface WebhookListPage {
 export interface WebhookReadModel {
   checkpoint(): Promise<number>;
   get(webhookId: string): Promise<WebhookRow | undefined>;
+  /** The rows of these webhooks (those that exist), in one read: a projection batch looks up its rows at once. */
+  getMany(webhookIds: readonly string[]): Promise<ReadonlyMap<string, WebhookRow>>;
   apply(rows: readonly WebhookRow[], checkpoint: number): Promise<void>;
   list(query: WebhookListQuery): Promise<WebhookListPage>;
   /** Forget everything (for a rebuild from position 0). */

@@ -4,10 +4,11 @@ import { createDeliveryMetrics } from '../../src/adapters/metrics/prometheus/del
 import { SqliteDeliveryQueue } from '../../src/adapters/store/sqlite/sqlite-delivery-queue.js';
 import { SqliteWebhookSecrets } from '../../src/adapters/store/sqlite/sqlite-webhook-secrets.js';
 import { type DeliveryDeps, type DeliveryProblem, attemptDelivery, claimDue, runDeliveryCycle } from '../../src/application/index.js';
-import type { Channel } from '../../src/domain/index.js';
+import { type Channel, type ExistingWebhook, type WebhookEvent, fold } from '../../src/domain/index.js';
 import type { AcceptedMessage, DeliveryQueue } from '../../src/ports/delivery-queue.js';
 import type { AttemptResult, Notifier, OutboundMessage } from '../../src/ports/notifier.js';
 import { tempSqlite } from '../support/sqlite-temp.js';
+import { created, paused as pausedAt } from '../support/webhook-fixtures.js';
 
 const ORG = 'int_aaaaaaaaaaaaaaaaaaaaaaaa';
 const HOOK = 'wh_0000000001';
@@ -16,6 +17,8 @@ const LEASE = 60_000;
 const channel: Channel = { channel: 'webhook', configs: { url: 'https://receiver.example/hook', headers: {}, timeout: 10 } };
 const message = (n: number): AcceptedMessage => ({ messageId: `msg_${n}`, organizationId: ORG, eventType: 'object.created', data: { n }, acceptedAt: new Date(T0).toISOString() });
 const ok: AttemptResult = { disposition: 'succeeded', statusCode: 204, latencyMs: 3 };
+/** The webhook as the worker reads it before each attempt: its one channel is ch_1. */
+const webhookNow = (...more: WebhookEvent[]) => fold([created({ webhook_id: HOOK, organization_id: ORG, channels: [channel], at: new Date(T0).toISOString() }), ...more]) as ExistingWebhook;
 
 /** A notifier whose every send does what `behave` says, and which remembers what it was asked to send. */
 const scriptedNotifier = (behave: (m: OutboundMessage) => Promise<AttemptResult> | AttemptResult) => {
@@ -46,7 +49,7 @@ describe('attempting a delivery records an outcome whatever is thrown (real SQLi
     random: () => 0.5,
     pause: async (_d, reason) => void paused.push(reason),
     autoPause: { afterFailures: 2, afterMs: 86_400_000 },
-    acceptsDeliveries: async () => true,
+    currentWebhook: async () => webhookNow(),
     report: (error, problem) => problems.push({ ...problem, error }),
     ...overrides,
   });
@@ -65,7 +68,7 @@ describe('attempting a delivery records an outcome whatever is thrown (real SQLi
   });
   afterEach(() => t.cleanup());
 
-  const enqueue = (...ns: number[]) => Promise.all(ns.map((n) => queue.enqueue(message(n), [{ webhookId: HOOK, webhookName: 'W', channelIndex: 0, channel }])));
+  const enqueue = (...ns: number[]) => Promise.all(ns.map((n) => queue.enqueue(message(n), [{ webhookId: HOOK, webhookName: 'W', channelIndex: 0, channelId: 'ch_1', channel }])));
 
   it('records a notifier that throws an infrastructure error as a failed attempt, retried on the schedule, with last_error set', async () => {
     await enqueue(1);
@@ -109,7 +112,7 @@ describe('attempting a delivery records an outcome whatever is thrown (real SQLi
 
   it('records a webhook-state check that throws, and a notifier that answers nothing usable, as retried attempts', async () => {
     await enqueue(1);
-    await runDeliveryCycle(deps({ acceptsDeliveries: async () => Promise.reject(new TypeError('boom')) }), cycle);
+    await runDeliveryCycle(deps({ currentWebhook: async () => Promise.reject(new TypeError('boom')) }), cycle);
     await enqueue(2);
     const { notifier } = scriptedNotifier(() => ({ disposition: 'maybe' }) as unknown as AttemptResult);
     await runDeliveryCycle(deps({ notifiers: [notifier] }), cycle);
@@ -161,7 +164,8 @@ describe('attempting a delivery records an outcome whatever is thrown (real SQLi
   it('records through the Prometheus adapter, which swallows values prom-client refuses', async () => {
     await enqueue(1);
     const metrics = createDeliveryMetrics(queue, () => clock.now().getTime());
-    expect(() => metrics.observe('webhook', 'succeeded', Number.NaN)).not.toThrow();
+    const observation = { messageId: 'msg_1', webhookId: HOOK, channel: 'webhook', outcome: 'succeeded', attempt: 1, statusCode: 200, error: undefined };
+    expect(() => metrics.observe({ ...observation, latencyMs: Number.NaN, sinceAcceptedMs: Number.NaN })).not.toThrow();
     const { notifier } = scriptedNotifier(() => ({ ...ok, latencyMs: Number.NaN }));
     await runDeliveryCycle(deps({ notifiers: [notifier], observe: metrics.observe }), cycle);
     expect((await log()).map((a) => [a.deliveryStatus, a.latencyMs])).toEqual([['succeeded', 0]]);
@@ -183,7 +187,7 @@ describe('attempting a delivery records an outcome whatever is thrown (real SQLi
   it('holds a paused webhook’s job without an attempt', async () => {
     await enqueue(1);
     const { notifier, sent } = scriptedNotifier(() => ok);
-    await runDeliveryCycle(deps({ notifiers: [notifier], acceptsDeliveries: async () => false }), cycle);
+    await runDeliveryCycle(deps({ notifiers: [notifier], currentWebhook: async () => webhookNow(pausedAt(new Date(T0).toISOString())) }), cycle);
     expect([sent, await log(), status('msg_1')]).toEqual([[], [], 'held']);
   });
 

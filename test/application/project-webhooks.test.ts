@@ -192,6 +192,22 @@ describe.each([
     expect(await Promise.all(webhooks.map(({ id }) => s.readModel.get(id)))).toEqual(rows);
   });
 
+  it('folds several pages into one write (applyEvery) and ends in the same list, as replay does', async () => {
+    const writes: number[] = [];
+    const result = await catchUpWebhookList(s, { batchSize: 4, applyEvery: 12, onProgress: (position) => writes.push(position) });
+    expect(result.applied).toBe(webhookEvents);
+    expect(writes).toHaveLength(Math.ceil(webhookEvents / 12));
+    expect(writes.at(-1)).toBe(result.position);
+    expect(await s.readModel.checkpoint()).toBe(result.position);
+    for (const c of [orgA, orgB]) expect((await listAll(s.readModel, c)).rows).toEqual(await foldedList(c));
+    // Memory stays bounded by rows too: a write as soon as 3 webhooks are held, whatever applyEvery says.
+    await s.readModel.reset();
+    const bounded: number[] = [];
+    await catchUpWebhookList(s, { batchSize: 4, applyEvery: 1000, maxRows: 3, onProgress: (position) => bounded.push(position) });
+    expect(bounded.length).toBeGreaterThanOrEqual(Math.ceil(webhooks.length / 3));
+    for (const c of [orgA, orgB]) expect((await listAll(s.readModel, c)).rows).toEqual(await foldedList(c));
+  });
+
   it('lists after catching up, so a process sees its own writes at once', async () => {
     const list = () => listWebhooks(s, { organizationId: orgA.organizationId, limit: 1000 });
     const before = await list();
@@ -237,18 +253,26 @@ describe.each([
       readAll: async (options) => (await s.eventStore.readAll(options)).filter((e) => e.position <= cut),
       close: async () => {},
     };
+    const raceOnce = async () => {
+      if (!raced) {
+        raced = true;
+        const other = await catchUpWebhookList({ eventStore: cutStore, readModel: s.second() }, { batchSize: 9 });
+        expect(other.position).toBe(cut);
+      }
+    };
     const racing: WebhookReadModel = {
       checkpoint: () => s.readModel.checkpoint(),
       apply: (rows, checkpoint) => s.readModel.apply(rows, checkpoint),
       list: (query) => s.readModel.list(query),
       reset: () => s.readModel.reset(),
       get: async (id) => {
-        if (!raced) {
-          raced = true;
-          const other = await catchUpWebhookList({ eventStore: cutStore, readModel: s.second() }, { batchSize: 9 });
-          expect(other.position).toBe(cut);
-        }
+        await raceOnce();
         return s.readModel.get(id);
+      },
+      // A batch reads its rows at once: the race lands between reading the log and reading them.
+      getMany: async (ids) => {
+        await raceOnce();
+        return s.readModel.getMany(ids);
       },
     };
     const { caller, id } = webhooks[2]!;

@@ -131,7 +131,7 @@ suite('web console in headless Chromium, against the real API, worker and a loop
     expect(await page.locator('.timeline .diff').allTextContents()).toContainEqual(expect.stringContaining('is_active: true → false'));
     await page.getByRole('button', { name: 'View as of this' }).first().click();
     await expect.poll(() => page.getByRole('heading', { name: /^As of/ }).isVisible()).toBe(true);
-    expect(await page.locator('article[aria-live]').textContent()).toContain('active · version 1');
+    await expect.poll(() => page.locator('article[aria-live]').textContent()).toContain('active · version 1');
     await shot('history');
   });
 
@@ -146,7 +146,8 @@ suite('web console in headless Chromium, against the real API, worker and a loop
     await page.getByLabel('Name').fill('Renamed hook');
     await page.getByRole('button', { name: 'Save changes' }).click();
     await expect.poll(() => page.getByRole('heading', { name: 'Renamed hook' }).isVisible()).toBe(true);
-    expect((await h.request('GET', `/v1/organizations/webhooks/${id}`, { key })).body.channels).toEqual([{ channel: 'webhook', configs: { url, headers: { 'X-Team': 'eng' }, timeout: 10 } }]);
+    // …and keeps its channel id (the console sends back the ids it was given).
+    expect((await h.request('GET', `/v1/organizations/webhooks/${id}`, { key })).body.channels).toEqual([{ channel_id: 'ch_1', channel: 'webhook', configs: { url, headers: { 'X-Team': 'eng' }, timeout: 10 } }]);
     await page.getByRole('tab', { name: 'History' }).click();
     await expect.poll(() => page.locator('.timeline .diff').allTextContents()).toContainEqual(expect.stringContaining('webhook_name: Console hook → Renamed hook'));
 
@@ -158,8 +159,9 @@ suite('web console in headless Chromium, against the real API, worker and a loop
     expect(JSON.parse(receiver.received.at(-1)!.body).type).toBe('webhook.test');
 
     await page.getByRole('tab', { name: 'Deliveries' }).click();
-    await page.getByText('payload').first().click();
-    expect(await page.locator('tbody details pre').first().textContent()).toMatch(/^webhook-id: msg_/);
+    // The payload is not in the attempt list: opening it fetches the message once.
+    await page.getByText('payload', { exact: true }).first().click();
+    await expect.poll(() => page.locator('tbody details[open] pre').first().textContent()).toMatch(/^webhook-id: msg_\w+\n\{\n {2}"type": "(webhook\.test|object\.created)",\n {2}"timestamp": "[^"]+",\n {2}"data": \{/);
 
     // Paused, an event is held; after resuming, recovering the window sends it.
     await page.getByRole('button', { name: 'Pause' }).click();
@@ -274,6 +276,51 @@ suite('web console in headless Chromium, against the real API, worker and a loop
     } finally {
       await audit.close();
     }
+  });
+
+  it('pages through the delivery log with “Load older attempts” and fetches a payload once when an attempt is opened', async () => {
+    const hook = await h.request('POST', '/v1/organizations/webhooks/', {
+      key,
+      body: { webhook_name: 'Busy hook', event_types: ['object.updated'], channels: [{ channel: 'webhook', configs: { url: `${receiver.url}/busy` } }] },
+    });
+    const id = hook.body.webhook_id as string;
+    for (let n = 0; n < 55; n++) await h.request('POST', '/v1/events', { key, body: { event_type: 'object.updated', data: { n } } });
+    await expect.poll(() => receiver.received.filter((r) => r.url === '/busy').length, { timeout: 15_000 }).toBe(55);
+    await expect
+      .poll(async () => ((await h.request('GET', `/v1/organizations/webhooks/${id}/deliveries?limit=100`, { key })).body.results as unknown[]).length, { timeout: 10_000 })
+      .toBe(55);
+    const messageFetches: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/messages/')) messageFetches.push(r.url());
+    });
+    await page.goto(`${h.url}/console/#/webhooks/${id}`);
+    await page.reload();
+    const rows = page.locator('table[aria-label="Delivery attempts"] tbody tr');
+    await expect.poll(() => rows.count()).toBe(50);
+    await page.getByRole('button', { name: 'Load older attempts' }).click();
+    await expect.poll(() => rows.count()).toBe(55);
+    expect(await page.getByRole('button', { name: 'Load older attempts' }).count()).toBe(0);
+    // The oldest attempt is the first event: its payload comes from GET …/messages/{id}, fetched once.
+    const oldest = rows.last();
+    await oldest.getByText('payload', { exact: true }).click();
+    await expect.poll(() => oldest.locator('details[open] pre').textContent()).toContain('"n": 0');
+    await oldest.getByText('payload', { exact: true }).click();
+    await oldest.getByText('payload', { exact: true }).click();
+    expect(messageFetches).toHaveLength(1);
+  });
+
+  it('keeps the channel ids it was given: removing one channel and repairing the other keeps the other’s identity', async () => {
+    const channel = (path: string) => ({ channel: 'webhook', configs: { url: `${receiver.url}/${path}` } });
+    const made = await h.request('POST', '/v1/organizations/webhooks/', { key, body: { webhook_name: 'Two channels', event_types: ['object.*'], channels: [channel('first'), channel('second')] } });
+    const id = made.body.webhook_id as string;
+    await page.goto(`${h.url}/console/#/webhooks/${id}/edit`);
+    await page.getByRole('button', { name: 'Remove channel 1' }).click();
+    await page.locator('input[name="channel-0-target"]').fill(`${receiver.url}/second-repaired`);
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    // Sent without its id, the repaired channel would take the removed one's place (ch_1) and its queued deliveries.
+    await expect
+      .poll(async () => (await h.request('GET', `/v1/organizations/webhooks/${id}`, { key })).body.channels)
+      .toEqual([{ channel_id: 'ch_2', channel: 'webhook', configs: { url: `${receiver.url}/second-repaired`, headers: {}, timeout: 10 } }]);
   });
 
   it('works at a phone width, and signing out forgets the key', async () => {

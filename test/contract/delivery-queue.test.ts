@@ -1,21 +1,32 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PostgresDeliveryQueue } from '../../src/adapters/store/postgres/postgres-delivery-queue.js';
-import { migratedSchema, onPostgres } from '../support/postgres.js';
+import pg from 'pg';
+import { PG_URL, migratedSchema, onPostgres } from '../support/postgres.js';
 import { openSqliteDatabase } from '../../src/adapters/store/sqlite/open-database.js';
 import { SqliteDeliveryQueue } from '../../src/adapters/store/sqlite/sqlite-delivery-queue.js';
 import type { AcceptedMessage, AttemptRecord, DeliveryQueue, DeliveryTarget } from '../../src/ports/delivery-queue.js';
 import { tempSqlite } from '../support/sqlite-temp.js';
+import { fairClaimCases } from './fair-claims.contract.js';
+import { groupCommitCases } from './group-commit.contract.js';
 
 const ORG = 'int_aaaaaaaaaaaaaaaaaaaaaaaa';
 const T0 = Date.parse('2026-11-22T10:00:00.000Z');
 const msg = (n: number, at = T0): AcceptedMessage => ({ messageId: `msg_${n}`, organizationId: ORG, eventType: 'object.created', data: { n }, acceptedAt: new Date(at).toISOString() });
 const target = (webhookId = 'wh_0000000001', channelIndex = 0): DeliveryTarget => ({
-  webhookId, webhookName: 'W', channelIndex, channel: { channel: 'webhook', configs: { url: 'https://e.com', headers: {}, timeout: 10 } },
+  webhookId, webhookName: 'W', channelIndex, channelId: `ch_${channelIndex + 1}`, channel: { channel: 'webhook', configs: { url: 'https://e.com', headers: {}, timeout: 10 } },
 });
 const ok = (at = T0): AttemptRecord => ({ at: new Date(at).toISOString(), succeeded: true, statusCode: 200, latencyMs: 5 });
 const bad = (at = T0, statusCode = 500): AttemptRecord => ({ at: new Date(at).toISOString(), succeeded: false, statusCode, latencyMs: 5, error: `HTTP ${statusCode}` });
 
-type Fixture = { queue: DeliveryQueue; second?: () => DeliveryQueue; cleanup: () => Promise<void> };
+type Fixture = {
+  queue: DeliveryQueue;
+  second?: () => DeliveryQueue;
+  cleanup: () => Promise<void>;
+  /** Another connection whose writes cannot commit until released (group commit: a failed batch). */
+  blocked?: () => Promise<{ queue: DeliveryQueue; release: () => Promise<void> }>;
+  /** Another connection told of jobs enqueued on this one (PostgreSQL LISTEN/NOTIFY). */
+  listening?: () => DeliveryQueue;
+};
 
 const contract = (name: string, factory: () => Fixture | Promise<Fixture>) =>
   describe(`DeliveryQueue contract: ${name}`, () => {
@@ -27,6 +38,15 @@ const contract = (name: string, factory: () => Fixture | Promise<Fixture>) =>
     });
     afterEach(() => f.cleanup());
     const claim = (now = T0, workerId = 'w1', leaseMs = 60_000, limit = 10) => q.claim({ workerId, now, leaseMs, limit });
+    groupCommitCases({ queue: () => q, blocked: () => f.blocked?.(), listening: () => f.listening?.() });
+    fairClaimCases({
+      queue: () => q,
+      second: () => f.second?.(),
+      fresh: async () => {
+        const g = await factory();
+        return { queue: g.queue, cleanup: g.cleanup };
+      },
+    });
 
     it('stores a message with one job per target, due at once, each claimed by one worker only', async () => {
       expect(await q.enqueue(msg(1), [target('wh_0000000001', 0), target('wh_0000000001', 1), target('wh_0000000002', 0)])).toEqual({ messageId: 'msg_1', duplicate: false });
@@ -196,7 +216,18 @@ const contract = (name: string, factory: () => Fixture | Promise<Fixture>) =>
 
 contract('SQLite file', () => {
   const t = tempSqlite();
-  return { queue: new SqliteDeliveryQueue(t.db), second: () => new SqliteDeliveryQueue(t.reopen()), cleanup: t.cleanup };
+  return {
+    queue: new SqliteDeliveryQueue(t.db),
+    second: () => new SqliteDeliveryQueue(t.reopen()),
+    cleanup: t.cleanup,
+    blocked: async () => {
+      const db = t.reopen();
+      db.pragma('busy_timeout = 50'); // gives up on the lock at once instead of after 5 s
+      const locker = t.reopen();
+      locker.exec('BEGIN IMMEDIATE');
+      return { queue: new SqliteDeliveryQueue(db), release: async () => void locker.exec('ROLLBACK') };
+    },
+  };
 });
 contract('SQLite :memory:', () => {
   const db = openSqliteDatabase(':memory:');
@@ -205,6 +236,26 @@ contract('SQLite :memory:', () => {
 onPostgres('DeliveryQueue contract', () =>
   contract('PostgreSQL', async () => {
     const t = await migratedSchema();
-    return { queue: new PostgresDeliveryQueue(t.first), second: () => new PostgresDeliveryQueue(t.pool()), cleanup: t.drop };
+    return {
+      queue: new PostgresDeliveryQueue(t.first),
+      second: () => new PostgresDeliveryQueue(t.pool()),
+      cleanup: t.drop,
+      listening: () => new PostgresDeliveryQueue(t.pool()),
+      blocked: async () => {
+        const locker = await t.pool().connect();
+        await locker.query('BEGIN');
+        await locker.query('LOCK TABLE messages IN ACCESS EXCLUSIVE MODE');
+        // Gives up on the lock after 100 ms instead of waiting for it.
+        const pool = new pg.Pool({ connectionString: PG_URL, options: `-c search_path=${t.schema} -c lock_timeout=100`, max: 4 });
+        return {
+          queue: new PostgresDeliveryQueue(pool),
+          release: async () => {
+            await locker.query('ROLLBACK');
+            locker.release();
+            await pool.end();
+          },
+        };
+      },
+    };
   }),
 );

@@ -101,6 +101,31 @@ export const eventStoreContract = (name: string, factory: () => Promise<EventSto
       expect(await store.readStream('nope')).toEqual([]);
     });
 
+    it('reads a page of the log for projections (readAllData) as readAll does, without the audit fields', async () => {
+      if (!store.readAllData) return; // optional: projections fall back to readAll
+      await store.append('pa-1', 0, [ev('A', { n: 1 }), ev('B', { n: 2 })]);
+      await store.append('other-1', 0, [ev('C', { n: 3 })]);
+      await store.append('pa-2', 0, [ev('D', { nested: { list: [1, 'two'] } })]);
+      for (const options of [{}, { streamPrefix: 'pa-' }, { after: 1, limit: 2 }, { streamPrefix: 'pa-', limit: 2 }]) {
+        const full = await store.readAll(options);
+        expect(await store.readAllData(options)).toEqual(
+          full.map(({ streamId, revision, position, type, version, data }) => ({ streamId, revision, position, type, version, data })),
+        );
+      }
+    });
+
+    it('reads only the events after a revision, and a page of at most `limit` of them', async () => {
+      await store.append('s-7', 0, [ev('A'), ev('B'), ev('C'), ev('D')]);
+      const types = async (options: Parameters<EventStore['readStream']>[1]) => (await store.readStream('s-7', options)).map((e) => `${e.revision}${e.type}`);
+      expect(await types({ afterRevision: 2 })).toEqual(['3C', '4D']);
+      expect(await types({ afterRevision: 4 })).toEqual([]);
+      expect(await types({ afterRevision: 9 })).toEqual([]);
+      expect(await types({ limit: 2 })).toEqual(['1A', '2B']);
+      expect(await types({ afterRevision: 1, limit: 2 })).toEqual(['2B', '3C']);
+      expect(await types({ afterRevision: 1, toRevision: 2, limit: 5 })).toEqual(['2B']);
+      expect(await store.readStream('nope', { afterRevision: 3 })).toEqual([]);
+    });
+
     it('pages through the global log in position order, each event exactly once', async () => {
       const streams = ['x-1', 'x-2', 'x-3'];
       const revisions = new Map<string, number>();

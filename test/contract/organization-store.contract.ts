@@ -46,6 +46,17 @@ export const organizationStoreContract = (name: string, factory: () => Promise<O
       expect(await f.store.revokeApiKey('CCCCCCCCCCCC', '2026-11-24T00:00:00.000Z')).toBe(false);
     });
 
+    it('finds a key together with its organization (one read for authentication), revoked or not', async () => {
+      await f.store.createOrganization(org(1));
+      await f.store.createOrganization(org(2));
+      const key = { keyId: 'AAAAAAAAAAAA', organizationId: org(2).id, hash: 'ef'.repeat(32), createdAt: '2026-11-22T10:00:00.000Z' };
+      await f.store.addApiKey(key);
+      expect(await f.store.findCredential('AAAAAAAAAAAA')).toEqual({ key, organization: org(2) });
+      expect(await f.store.findCredential('BBBBBBBBBBBB')).toBeUndefined();
+      await f.store.revokeApiKey('AAAAAAAAAAAA', '2026-11-23T00:00:00.000Z');
+      expect(await f.store.findCredential('AAAAAAAAAAAA')).toEqual({ key: { ...key, revokedAt: '2026-11-23T00:00:00.000Z' }, organization: org(2) });
+    });
+
     it('keeps everything across a reopen', async () => {
       if (!f.reopen) return;
       await f.store.createOrganization(org(1));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type WebhookEvent, TEMPLATE_FIELDS, decide, fold, templateProblems, upcast } from '../../src/domain/index.js';
 import { given } from '../support/decider-spec.js';
-import { T1, T2, created, httpChannel, meta } from '../support/webhook-fixtures.js';
+import { T1, T2, created, httpChannel, meta, withIds } from '../support/webhook-fixtures.js';
 
 const base = {
   webhook: { url: 'https://example.com/hook' },
@@ -60,13 +60,13 @@ describe('templates are checked when written', () => {
       .when(create(channels))
       .then({
         type: 'WebhookCreated',
-        version: 1,
+        version: 2,
         data: {
           webhook_id: 'wh_abc123def4',
           organization_id: 'int_000000000000000000000001',
           webhook_name: 'Templates',
           event_types: ['cluster.execution.completed'],
-          channels: channels as never,
+          channels: withIds(channels as never),
           is_active: true,
           at: T1,
         },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type WebhookEvent, dottedCatalog, fold } from '../../src/domain/index.js';
 import { given } from '../support/decider-spec.js';
-import { T0, T1, T2, created, deleted, httpChannel, meta, paused, slackChannel } from '../support/webhook-fixtures.js';
+import { T0, T1, T2, channelsChanged, created, deleted, httpChannel, meta, paused, slackChannel } from '../support/webhook-fixtures.js';
 
 const update = (data: Record<string, unknown>, now = T1) => ({ type: 'UpdateWebhook', data, metadata: meta(now) }) as never;
 const cmd = (type: string, data: Record<string, unknown> = {}, now = T1) => ({ type, data, metadata: meta(now) }) as never;
@@ -29,7 +29,7 @@ describe('UpdateWebhook (full and partial)', () => {
       .when(update({ ...fullUpdate, webhook_name: 'Renamed', channels: [slackChannel], is_active: false }))
       .then(
         { type: 'WebhookRenamed', version: 1, data: { webhook_name: 'Renamed', at: T1 } },
-        { type: 'WebhookChannelsChanged', version: 1, data: { channels: [slackChannel], at: T1 } },
+        channelsChanged([{ ...slackChannel, channel_id: 'ch_2' }]),
         { type: 'WebhookPaused', version: 1, data: { reason: 'paused on request', automatic: false, at: T1 } },
       );
   });
@@ -68,7 +68,7 @@ describe('single-field commands', () => {
   it('renames, changes event types and changes channels', () => {
     given(created()).when(cmd('RenameWebhook', { webhook_name: 'B' })).then({ type: 'WebhookRenamed', version: 1, data: { webhook_name: 'B', at: T1 } });
     given(created()).when(cmd('ChangeEventTypes', { event_types: ['*'] })).then({ type: 'WebhookEventTypesChanged', version: 1, data: { event_types: ['*'], at: T1 } });
-    given(created()).when(cmd('ChangeChannels', { channels: [slackChannel] })).then({ type: 'WebhookChannelsChanged', version: 1, data: { channels: [slackChannel], at: T1 } });
+    given(created()).when(cmd('ChangeChannels', { channels: [slackChannel] })).then(channelsChanged([{ ...slackChannel, channel_id: 'ch_2' }]));
   });
 
   it('renaming to the same name records nothing', () => {
@@ -135,7 +135,9 @@ describe('evolve', () => {
       organization_id: 'int_000000000000000000000001',
       webhook_name: 'B',
       event_types: ['cluster.execution.completed', 'cluster.execution.failed'],
-      channels: [httpChannel()],
+      channels: [{ channel_id: 'ch_1', ...httpChannel() }],
+      last_channel_number: 1,
+      failure_streak_reset_at: T0,
       created_at: T0,
       updated_at: T2,
     });

@@ -47,5 +47,10 @@ describe('event data nesting is bounded before anything is stored (real API, SQL
     }, 10_000, 'the recorded attempt');
     expect(log.status).toBe(200);
     expect(log.headers.get('content-type')).toContain('application/json');
+    // The data itself is read back from the message endpoint, which the log leaves it to.
+    const message = await h.request('GET', `${W}/${webhookId}/messages/${res.body.message_id}`, { key });
+    expect(message.status).toBe(200);
+    expect(message.headers.get('content-type')).toContain('application/json');
+    expect(JSON.stringify(message.body.data)).toBe(nestedJson(EVENT_DATA_LIMITS.depth));
   });
 });

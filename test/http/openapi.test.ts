@@ -50,6 +50,21 @@ describe('OpenAPI document', () => {
     expect(settings.additionalProperties).toBe(false);
   });
 
+  it('documents the delivery log’s page size, cursor and size bound, and the message endpoint that holds the payload', async () => {
+    const doc = (await h.request('GET', '/openapi.json')).body;
+    const list = doc.paths['/v1/organizations/webhooks/{webhook_id}/deliveries'].get;
+    const params = Object.fromEntries((list.parameters as { name: string; schema: Record<string, unknown> }[]).map((p) => [p.name, p.schema]));
+    expect(params.limit!.description).toBe('page size, 1-100 (default 50)');
+    expect(params.cursor).toMatchObject({ type: 'string', maxLength: 100 });
+    expect(list.description).toContain('never larger than 589,056 bytes');
+    const page = doc.components.schemas.DeliveryAttemptPage;
+    expect(page.properties.pagination.required).toEqual(['limit', 'next_cursor', 'has_more']);
+    expect(Object.keys(doc.components.schemas.DeliveryAttempt.properties)).not.toContain('data');
+    const message = doc.paths['/v1/organizations/webhooks/{webhook_id}/messages/{message_id}'].get;
+    expect(Object.keys(message.responses)).toEqual(expect.arrayContaining(['200', '401', '404']));
+    expect(message.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/DeliveredMessage' });
+  });
+
   it('serves a docs page', async () => {
     const res = await h.request('GET', '/docs');
     expect(res.status).toBe(200);

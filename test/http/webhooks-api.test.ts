@@ -27,8 +27,8 @@ describe.each<StoreKind>(await availableKinds('sqlite-file', 'memory', 'postgres
       webhook_name: 'Slack Engineering Alerts',
       event_types: ['cluster.execution.completed', 'cluster.execution.failed'],
       channels: [
-        { channel: 'webhook', configs: { url: 'https://example.com/hook', headers: { 'X-Team': 'eng' }, timeout: 10 } },
-        { channel: 'slack', configs: { webhook_url: 'https://hooks.slack.com/services/T/B/X', channel: '#alerts' } },
+        { channel_id: 'ch_1', channel: 'webhook', configs: { url: 'https://example.com/hook', headers: { 'X-Team': 'eng' }, timeout: 10 } },
+        { channel_id: 'ch_2', channel: 'slack', configs: { webhook_url: 'https://hooks.slack.com/services/T/B/X', channel: '#alerts' } },
       ],
       is_active: true,
       created_at: '2026-11-22T10:00:00.000Z',

@@ -3,13 +3,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/adapters/clock/manual/manual-clock.js';
 import { SqliteDeliveryQueue } from '../../src/adapters/store/sqlite/sqlite-delivery-queue.js';
 import type { DeliveryDeps } from '../../src/application/index.js';
-import type { Channel } from '../../src/domain/index.js';
+import { type Channel, type ExistingWebhook, fold } from '../../src/domain/index.js';
 import { startWorker } from '../../src/main/worker.js';
 import type { Clock } from '../../src/ports/clock.js';
 import type { AcceptedMessage, DeliveryQueue } from '../../src/ports/delivery-queue.js';
 import type { AttemptResult, Notifier, OutboundMessage } from '../../src/ports/notifier.js';
 import { tempSqlite } from '../support/sqlite-temp.js';
 import { waitFor } from '../support/wait-for.js';
+import { created } from '../support/webhook-fixtures.js';
 
 const ORG = 'int_aaaaaaaaaaaaaaaaaaaaaaaa';
 const HOOK = 'wh_0000000001';
@@ -33,7 +34,7 @@ describe('the delivery worker loop survives whatever a delivery does (real SQLit
 
   const enqueue = async (n: number, at = T0) => {
     const message: AcceptedMessage = { messageId: `msg_${n}`, organizationId: ORG, eventType: 'object.created', data: { n }, acceptedAt: new Date(at).toISOString() };
-    await queue.enqueue(message, [{ webhookId: HOOK, webhookName: 'W', channelIndex: 0, channel }]);
+    await queue.enqueue(message, [{ webhookId: HOOK, webhookName: 'W', channelIndex: 0, channelId: 'ch_1', channel }]);
   };
   const outcomes = async () =>
     Object.fromEntries(
@@ -55,7 +56,7 @@ describe('the delivery worker loop survives whatever a delivery does (real SQLit
     random: () => 0.5,
     pause: async () => undefined,
     autoPause: { afterFailures: 1000, afterMs: 86_400_000 },
-    acceptsDeliveries: async () => true,
+    currentWebhook: async () => fold([created({ webhook_id: HOOK, organization_id: ORG, channels: [channel] })]) as ExistingWebhook,
     ...overrides,
   });
 

@@ -3,6 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CREDENTIAL_TTL_MS } from '../../src/application/credential-cache.js';
+import { waitFor } from '../support/wait-for.js';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -47,7 +49,10 @@ describe('hookledger start and the admin CLI on one SQLite file', () => {
     expect((await list()).status).toBe(200);
     expect(readFileSync(join(dir, 'h.db')).includes(key)).toBe(false);
     expect(cli('keys', 'revoke', key).trim()).toBe('revoked');
-    expect((await list()).status).toBe(401);
+    // The server caches credentials for at most CREDENTIAL_TTL_MS (1 s): another process's revocation is seen within it.
+    const revokedAt = Date.now();
+    await waitFor(async () => (await list()).status === 401, CREDENTIAL_TTL_MS, 'the revoked key to be refused');
+    expect(Date.now() - revokedAt).toBeLessThanOrEqual(CREDENTIAL_TTL_MS + 100);
     expect(() => cli('keys', 'create', '--org', 'nobody')).toThrow(/no organization 'nobody'/);
     expect(() => cli('orgs', 'create')).toThrow();
   });

@@ -166,12 +166,14 @@ describe('hostile tenant (real service process, SQLite file, loopback receivers)
   it('2,000 distinct 10 KB templates are rendered without the template cache growing without bound', async () => {
     const sink = await receiver();
     const pad = (i: number, j: number) => `${i}-${j}-`.padEnd(9_900, String.fromCharCode(97 + ((i * 10 + j) % 26)));
-    const webhooks = 200;
+    // Five 10 KB templates per webhook stay under the 64 KiB settings limit: 400 webhooks make 2,000.
+    const webhooks = 400;
+    const perWebhook = 5;
     for (let i = 0; i < webhooks; i++) {
       await create(hostile, {
         webhook_name: `many templates ${i}`,
         event_types: ['object.deleted'],
-        channels: Array.from({ length: 10 }, (_, j) => ({
+        channels: Array.from({ length: perWebhook }, (_, j) => ({
           channel: 'webhook',
           configs: { url: `${sink.url}/t/${i}/${j}`, payload_template: `{"pad":"${pad(i, j)}","type":"{{event_type}}"}` },
         })),
@@ -179,7 +181,7 @@ describe('hostile tenant (real service process, SQLite file, loopback receivers)
     }
     const before = await heapUsed();
     expect((await hostile('POST', '/v1/events', { event_type: 'object.deleted', data: {} })).status).toBe(202);
-    await waitFor(() => sink.received.length >= webhooks * 10, 60_000, 'all 2,000 deliveries');
+    await waitFor(() => sink.received.length >= webhooks * perWebhook, 60_000, 'all 2,000 deliveries');
     const after = await heapUsed();
     console.log(`2,000 distinct 10 KB templates: heap used ${(before / 2 ** 20).toFixed(1)} MiB before, ${(after / 2 ** 20).toFixed(1)} MiB after`);
     expect(after - before, `heap grew from ${before} to ${after}`).toBeLessThan(64 * 1024 * 1024);
@@ -288,9 +290,9 @@ describe('hostile tenant (real service process, SQLite file, loopback receivers)
     console.log(`other organization: ${latencies.length} events, p50 ${p50} ms, p99 ${p99} ms, max ${latencies.at(-1)} ms`);
     expect(latencies.length).toBeGreaterThan(100);
     expect(p50, `p50 ${p50} ms`).toBeLessThan(1_000);
-    // The 2,000-delivery burst above queues ahead of it first come, first served; fair scheduling
-    // between organizations (issue 14) is what brings this down, and tightens the bound with it.
-    expect(p99, `p99 ${p99} ms over ${latencies.length} events`).toBeLessThan(15_000);
+    // The 2,000-delivery burst above is queued ahead of it, but claims go round-robin between
+    // organizations (ADR 0014): its events wait for no one's burst (first come, first served, p99 was 7.6 s).
+    expect(p99, `p99 ${p99} ms over ${latencies.length} events`).toBeLessThan(1_000);
 
     expect(service.child.exitCode).toBeNull();
     expect((await fetch(`${service.url}/metrics`)).status).toBe(200);

@@ -151,7 +151,12 @@ describe('store faults: the API answers 503 with the envelope, writes nothing ha
           proxy!.close(() => done());
         });
       const port = await listen(0);
-      closers.push(async () => void proxy?.close());
+      // Every connection through the proxy is cut at the end too: a backend left behind a half-open
+      // proxy socket (a killed service's claim transaction) would hold its locks and block the schema drop.
+      closers.push(async () => {
+        for (const s of sockets) s.destroy();
+        proxy?.close();
+      });
       const viaProxy = `postgres://${upstream.username || 'postgres'}@127.0.0.1:${port}${upstream.pathname}?options=${encodeURIComponent(`-c search_path=${t.schema}`)}`;
       const direct = `${PG_URL}?options=${encodeURIComponent(`-c search_path=${t.schema}`)}`;
 

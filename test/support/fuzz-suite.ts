@@ -39,6 +39,8 @@ export const fuzzSuite = (kind: StoreKind, runs: number) =>
         '/healthz', '/readyz', '/metrics', '/openapi.json', '/docs', '/', '/console', '/console/', '/console/%E0%A4%A', '/console/assets/..%2f..%2fpackage.json',
       ),
       nasty.map((s) => `${W}/ID/deliveries?status=${encodeURIComponent(s)}&since=${encodeURIComponent(s)}&limit=${encodeURIComponent(s)}`),
+      nasty.map((s) => `${W}/ID/deliveries?cursor=${encodeURIComponent(s)}`),
+      nasty.map((s) => `${W}/ID/messages/${encodeURIComponent(s)}`),
       nasty.map((s) => `${W}/${encodeURIComponent(s)}`),
       nasty.map((s) => `${W}/list?limit=${encodeURIComponent(s)}&offset=${encodeURIComponent(s)}`),
       nasty.map((s) => `${W}/ID?as_of=${encodeURIComponent(s)}`),

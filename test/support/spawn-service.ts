@@ -30,10 +30,16 @@ export const spawnService = (
     child.once('exit', (code) => reject(new Error(`hookledger ${args.join(' ')} exited ${code} before listening: ${out}`)));
   });
 
-/** Starts `hookledger worker` as its own process; resolves once it logs that it started (needs LOG_LEVEL info). */
+/**
+ * Starts `hookledger worker` as its own process; resolves once it logs that it started (needs LOG_LEVEL info).
+ * Its /metrics port is a free one unless `env` names one, so several workers can run at once.
+ */
 export const spawnWorker = (env: NodeJS.ProcessEnv): Promise<ChildProcess> =>
   new Promise((ready, fail) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli.ts', 'worker'], { cwd: root, env: { ...env, LOG_LEVEL: 'info' } });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli.ts', 'worker'], {
+      cwd: root,
+      env: { HOOKLEDGER_WORKER_METRICS_PORT: '0', ...env, LOG_LEVEL: 'info' },
+    });
     let out = '';
     const onData = (chunk: Buffer) => {
       out += chunk.toString();

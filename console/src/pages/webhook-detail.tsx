@@ -1,5 +1,5 @@
 import { useRef, useState } from 'preact/hooks';
-import { type Attempt, type HistoryEvent, type Webhook, webhooks } from '../api.js';
+import { type Attempt, type AttemptPage, type DeliveredMessage, type HistoryEvent, type Webhook, webhooks } from '../api.js';
 import { ErrorNote, Loading, useLoad, when } from './shared.js';
 
 /** One webhook: its settings and actions, its history, and its deliveries. */
@@ -159,12 +159,61 @@ const History = ({ webhookId }: { webhookId: string }) => {
 
 const localToIso = (v: string) => (v ? new Date(v).toISOString() : '');
 
+/** The payload of an attempt's message, fetched when first opened: once per message, however many attempts show it. */
+const Payload = ({ load }: { load: () => Promise<DeliveredMessage> }) => {
+  const [state, setState] = useState<{ text?: string; error?: string }>();
+  const open = (e: Event) => {
+    if (!(e.currentTarget as HTMLDetailsElement).open || state) return;
+    setState({});
+    load().then(
+      (m) => setState({ text: `webhook-id: ${m.message_id}\n${JSON.stringify({ type: m.event_type, timestamp: m.accepted_at, data: m.data }, null, 2)}` }),
+      (error: Error) => setState({ error: error.message }),
+    );
+  };
+  return (
+    <details onToggle={open}>
+      <summary>payload</summary>
+      {state?.text !== undefined ? <pre>{state.text}</pre> : state?.error ? <ErrorNote>{state.error}</ErrorNote> : <p aria-busy="true">Loading the payload…</p>}
+    </details>
+  );
+};
+
 const Deliveries = ({ webhook }: { webhook: Webhook }) => {
   const [filter, setFilter] = useState({ status: '', channel: '', since: '', until: '' });
-  const query = { status: filter.status, channel: filter.channel, since: localToIso(filter.since), until: localToIso(filter.until), limit: '200' };
+  const query = { status: filter.status, channel: filter.channel, since: localToIso(filter.since), until: localToIso(filter.until) };
   const attempts = useLoad(() => webhooks.attempts(webhook.webhook_id, query), [webhook.webhook_id, JSON.stringify(query)]);
   const [notice, setNotice] = useState<string>();
   const [failure, setFailure] = useState<string>();
+  // Older pages, kept only while the first page they follow is the one shown (a refresh or a new filter starts again).
+  const [older, setOlder] = useState<{ after?: AttemptPage; pages: AttemptPage[] }>({ pages: [] });
+  const [loadingMore, setLoadingMore] = useState(false);
+  const pages = attempts.value ? [attempts.value, ...(older.after === attempts.value ? older.pages : [])] : [];
+  const rows = pages.flatMap((p) => p.results);
+  const next = pages.at(-1)?.pagination.next_cursor ?? null;
+  const loadMore = async () => {
+    const first = attempts.value;
+    if (!first || !next) return;
+    setLoadingMore(true);
+    try {
+      const page = await webhooks.attempts(webhook.webhook_id, { ...query, cursor: next });
+      setOlder((o) => ({ after: first, pages: [...(o.after === first ? o.pages : []), page] }));
+    } catch (e) {
+      setFailure((e as Error).message);
+    } finally {
+      setLoadingMore(false);
+    }
+  };
+  const messages = useRef(new Map<string, Promise<DeliveredMessage>>());
+  const messageOf = (messageId: string) => {
+    let found = messages.current.get(messageId);
+    if (!found) {
+      found = webhooks.message(webhook.webhook_id, messageId);
+      // A failed fetch is not kept: opening the payload again tries again.
+      found.catch(() => messages.current.delete(messageId));
+      messages.current.set(messageId, found);
+    }
+    return found;
+  };
   const [recover, setRecover] = useState({ since: '', until: '' });
   const [round, setRound] = useState(0);
   const refresh = () => {
@@ -217,8 +266,8 @@ const Deliveries = ({ webhook }: { webhook: Webhook }) => {
       {failure && <ErrorNote>{failure}</ErrorNote>}
       {attempts.loading && !attempts.value && <Loading what="attempts" />}
       {attempts.error && <ErrorNote>{attempts.error}</ErrorNote>}
-      {attempts.value && attempts.value.results.length === 0 && <p>No attempts yet{filter.status || filter.channel || filter.since ? ' that match these filters' : ''}.</p>}
-      {attempts.value && attempts.value.results.length > 0 && (
+      {attempts.value && rows.length === 0 && <p>No attempts yet{filter.status || filter.channel || filter.since ? ' that match these filters' : ''}.</p>}
+      {attempts.value && rows.length > 0 && (
         <div class="table-wrap">
           <table aria-label="Delivery attempts">
             <thead>
@@ -228,18 +277,16 @@ const Deliveries = ({ webhook }: { webhook: Webhook }) => {
               </tr>
             </thead>
             <tbody>
-              {attempts.value.results.map((a) => (
-                <tr key={`${a.message_id}-${a.channel}-${a.attempt}`} data-message-id={a.message_id} data-outcome={a.status}>
+              {rows.map((a, i) => (
+                // Two channels of one kind log the same message, kind and attempt number: the place in the list tells them apart.
+                <tr key={`${i}-${a.message_id}-${a.channel}-${a.attempt}`} data-message-id={a.message_id} data-outcome={a.status}>
                   <td>{when(a.at)}</td>
                   <td><code>{a.event_type}</code><br /><small>{a.message_id}</small></td>
                   <td>{a.channel}</td>
                   <td>{a.attempt}</td>
                   <td><span class={`badge ${a.status}`}>{a.status}</span> {a.status_code ?? ''} <small>{Math.round(a.latency_ms)} ms</small></td>
                   <td>
-                    <details>
-                      <summary>payload</summary>
-                      <pre>{`webhook-id: ${a.message_id}\n${JSON.stringify({ type: a.event_type, data: a.data }, null, 2)}`}</pre>
-                    </details>
+                    <Payload load={() => messageOf(a.message_id)} />
                   </td>
                   <td>
                     <details>
@@ -258,6 +305,13 @@ const Deliveries = ({ webhook }: { webhook: Webhook }) => {
             </tbody>
           </table>
         </div>
+      )}
+      {next && (
+        <p>
+          <button type="button" class="outline" aria-busy={loadingMore} disabled={loadingMore} onClick={loadMore}>
+            Load older attempts
+          </button>
+        </p>
       )}
       <form
         onSubmit={(e) => {
@@ -285,18 +339,29 @@ const Deliveries = ({ webhook }: { webhook: Webhook }) => {
   );
 };
 
-/** Success rate and mean latency per channel over the last 24 h, by hour, from the attempt log. */
+/** Up to `max` attempts matching `query`, newest first, page by page (pages hold at most 100). */
+const attemptsUpTo = async (webhookId: string, query: Record<string, string>, max: number): Promise<Attempt[]> => {
+  const out: Attempt[] = [];
+  for (let cursor: string | null = null; ; ) {
+    const page: AttemptPage = await webhooks.attempts(webhookId, { ...query, limit: '100', ...(cursor ? { cursor } : {}) });
+    out.push(...page.results);
+    cursor = page.pagination.next_cursor;
+    if (!cursor || out.length >= max) return out;
+  }
+};
+
+/** Success rate and mean latency per channel over the last 24 h (its latest 1,000 attempts), by hour, from the attempt log. */
 const Chart = ({ webhookId, round }: { webhookId: string; round: number }) => {
-  const data = useLoad(() => webhooks.attempts(webhookId, { since: new Date(Date.now() - 24 * 3600 * 1000).toISOString(), limit: '1000' }), [webhookId, round]);
-  if (!data.value || data.value.results.length === 0) return null;
-  const channels = [...new Set(data.value.results.map((a) => a.channel))];
+  const data = useLoad(() => attemptsUpTo(webhookId, { since: new Date(Date.now() - 24 * 3600 * 1000).toISOString() }, 1000), [webhookId, round]);
+  if (!data.value || data.value.length === 0) return null;
+  const channels = [...new Set(data.value.map((a) => a.channel))];
   const now = Date.now();
   const hourOf = (a: Attempt) => 23 - Math.min(23, Math.floor((now - Date.parse(a.at)) / 3_600_000));
   return (
     <figure>
       {channels.map((channel) => {
         const hours = Array.from({ length: 24 }, () => ({ ok: 0, bad: 0, latency: 0 }));
-        for (const a of data.value!.results.filter((x) => x.channel === channel)) {
+        for (const a of data.value!.filter((x) => x.channel === channel)) {
           const h = hours[hourOf(a)]!;
           if (a.status === 'succeeded') h.ok++;
           else h.bad++;

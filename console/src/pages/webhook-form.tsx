@@ -5,7 +5,7 @@ import { ErrorNote, Loading, byCategory, useCatalog } from './shared.js';
 
 type Kind = 'webhook' | 'slack' | 'email' | 'sms';
 /** One channel as the form edits it; `original` keeps the settings the form has no field for (headers, templates…). */
-interface ChannelDraft { kind: Kind; target: string; extra: string; original?: { channel: string; configs: Record<string, unknown> } }
+interface ChannelDraft { kind: Kind; target: string; extra: string; original?: { channel_id?: string; channel: string; configs: Record<string, unknown> } }
 
 const list = (text: string) => text.split(',').map((s) => s.trim()).filter(Boolean);
 /** The form's channel rows as the API's channel objects; an edit keeps what the form does not show. */
@@ -15,7 +15,9 @@ const toChannel = (c: ChannelDraft) => {
   const kept = { ...c.original.configs };
   // The optional field the form shows is dropped when emptied, not kept from before.
   for (const optional of ['timeout', 'channel', 'subject_template', 'message_template']) delete kept[optional];
-  return { channel: edited.channel, configs: { ...kept, ...edited.configs } };
+  // The same channel edited keeps its id, so deliveries already queued for it go to the new settings.
+  const id = c.original.channel_id ? { channel_id: c.original.channel_id } : {};
+  return { ...id, channel: edited.channel, configs: { ...kept, ...edited.configs } };
 };
 const toEditedChannel = (c: ChannelDraft): { channel: string; configs: Record<string, unknown> } => {
   switch (c.kind) {
@@ -25,7 +27,7 @@ const toEditedChannel = (c: ChannelDraft): { channel: string; configs: Record<st
     case 'sms': return { channel: 'sms', configs: { phone_numbers: list(c.target), ...(c.extra ? { message_template: c.extra } : {}) } };
   }
 };
-const fromChannel = (c: { channel: string; configs: Record<string, unknown> }): ChannelDraft => {
+const fromChannel = (c: { channel_id?: string; channel: string; configs: Record<string, unknown> }): ChannelDraft => {
   const k = c.configs;
   const original = { original: c };
   if (c.channel === 'slack') return { kind: 'slack', target: String(k.webhook_url ?? ''), extra: String(k.channel ?? ''), ...original };

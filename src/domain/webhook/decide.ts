@@ -2,10 +2,11 @@ import { type Either, left, right } from 'fp-ts/lib/Either.js';
 import * as z from 'zod';
 import { sameMembers } from '../shared/canonical-json.js';
 import { type DomainError, type ErrorDetail, detailsFromIssues, notFound, validationFailed } from '../shared/errors.js';
-import type { Channel } from './channels.js';
+import { assignChannelIds } from './channel-identity.js';
+import { type Channel, channelContent } from './channels.js';
 import { type CommandMetadata, type ValidCommand, type WebhookCommand, WebhookCommandData } from './commands.js';
 import type { WebhookEvent } from './events.js';
-import { channelProblems, destinationProblems, eventTypeProblems } from './rules.js';
+import { channelProblems, destinationProblems, eventTypeProblems, settingsSizeProblems } from './rules.js';
 import { type LiveWebhook, type WebhookState, isLive } from './state.js';
 
 const Now = z.iso.datetime();
@@ -25,13 +26,17 @@ export const decide = (command: WebhookCommand, state: WebhookState): Either<Dom
     if (state.status !== 'initial') {
       return left({ type: 'WebhookAlreadyExists', message: `webhook ${valid.data.webhook_id} already exists` });
     }
+    // A new webhook has no channels yet: every channel gets a new id, and any id given is unknown.
+    const identified = assignChannelIds(valid.data.channels, [], 0);
     const problems = [
       ...eventTypeProblems(meta.catalog, valid.data.event_types),
       ...channelProblems(valid.data.channels),
       ...privateDestinationProblems(meta, valid.data.channels),
+      ...(identified._tag === 'Left' ? identified.left : []),
+      ...settingsSizeProblems(valid.data),
     ];
-    if (problems.length > 0) return left(validationFailed(problems));
-    return right([{ type: 'WebhookCreated', version: 1, data: { ...valid.data, at } }]);
+    if (problems.length > 0 || identified._tag === 'Left') return left(validationFailed(problems));
+    return right([{ type: 'WebhookCreated', version: 2, data: { ...valid.data, channels: identified.right.channels, at } }]);
   }
 
   // Every other command acts on an existing webhook; a deleted one is terminal,
@@ -87,9 +92,18 @@ const changes = (state: LiveWebhook, patch: Patch, meta: CommandMetadata): Eithe
     problems.push(...eventTypeProblems(meta.catalog, patch.event_types));
     events.push({ type: 'WebhookEventTypesChanged', version: 1, data: { event_types: [...patch.event_types], at } });
   }
-  if (patch.channels !== undefined && !sameMembers(patch.channels, state.channels)) {
-    problems.push(...channelProblems(patch.channels, state.channels), ...privateDestinationProblems(meta, patch.channels, state.channels));
-    events.push({ type: 'WebhookChannelsChanged', version: 1, data: { channels: [...patch.channels], at } });
+  if (patch.channels !== undefined) {
+    // Ids are checked even when nothing else changes (an unknown one is the caller's mistake); they never count as a change.
+    const identified = assignChannelIds(patch.channels, state.channels, state.last_channel_number);
+    if (identified._tag === 'Left') problems.push(...identified.left);
+    else if (!sameMembers(patch.channels.map(channelContent), state.channels.map(channelContent))) {
+      problems.push(...channelProblems(patch.channels, state.channels), ...privateDestinationProblems(meta, patch.channels, state.channels));
+      events.push({ type: 'WebhookChannelsChanged', version: 2, data: { channels: identified.right.channels, at } });
+    }
+  }
+  if (events.length > 0) {
+    const after = { webhook_name: patch.webhook_name ?? state.webhook_name, event_types: patch.event_types ?? state.event_types, channels: patch.channels ?? state.channels };
+    problems.push(...settingsSizeProblems(after, state));
   }
   if (patch.is_active === false && state.status === 'active') {
     events.push({ type: 'WebhookPaused', version: 1, data: { reason: 'paused on request', automatic: false, at } });

@@ -1,33 +1,36 @@
 import * as z from 'zod';
-import { Channels, EventTypes, WebhookId, WebhookName } from './settings.js';
+import { EventTypes, IdentifiedChannels, WebhookId, WebhookName } from './settings.js';
 
 /** ISO-8601 instant, as produced by Date#toISOString. */
 const At = z.iso.datetime();
 
-const event = <T extends string, D extends z.ZodRawShape>(type: T, data: D) =>
+const event = <T extends string, D extends z.ZodRawShape, V extends number = 1>(type: T, data: D, version: V = 1 as V) =>
   z.strictObject({
     type: z.literal(type),
     /** Schema version of `data`; older versions are upcast when read (upcast.ts). */
-    version: z.literal(1),
+    version: z.literal(version),
     data: z.strictObject(data),
   });
 
-/** Event: a webhook was created with its name, event types, channels and initial status. */
+/**
+ * Event: a webhook was created with its name, event types, channels and initial status.
+ * Version 2: each channel carries its `channel_id` (version 1 is upcast, ids by position).
+ */
 export const WebhookCreated = event('WebhookCreated', {
   webhook_id: WebhookId,
   organization_id: z.string().min(1),
   webhook_name: WebhookName,
   event_types: EventTypes,
-  channels: Channels,
+  channels: IdentifiedChannels,
   is_active: z.boolean(),
   at: At,
-});
+}, 2);
 /** Event: the name changed. */
 export const WebhookRenamed = event('WebhookRenamed', { webhook_name: WebhookName, at: At });
 /** Event: the event-type subscriptions were replaced (the full new list). */
 export const WebhookEventTypesChanged = event('WebhookEventTypesChanged', { event_types: EventTypes, at: At });
-/** Event: the channels were replaced (the full new list). */
-export const WebhookChannelsChanged = event('WebhookChannelsChanged', { channels: Channels, at: At });
+/** Event: the channels were replaced (the full new list). Version 2: with their `channel_id`s, kept across edits of the same channel. */
+export const WebhookChannelsChanged = event('WebhookChannelsChanged', { channels: IdentifiedChannels, at: At }, 2);
 /** Event: deliveries stopped, with the reason and whether the system did it (auto-pause). */
 export const WebhookPaused = event('WebhookPaused', {
   /** Shown in the history: why delivery stopped. */

@@ -1,3 +1,4 @@
+import { highestChannelNumber } from './channel-identity.js';
 import type { WebhookEvent } from './events.js';
 import { type WebhookState, initialState, isLive } from './state.js';
 
@@ -10,7 +11,7 @@ export const evolve = (state: WebhookState, event: WebhookEvent): WebhookState =
     case 'WebhookCreated': {
       if (state.status !== 'initial') return state;
       const { at, is_active, ...data } = event.data;
-      const base = { ...data, created_at: at, updated_at: at };
+      const base = { ...data, last_channel_number: highestChannelNumber(data.channels), failure_streak_reset_at: at, created_at: at, updated_at: at };
       return is_active
         ? { ...base, status: 'active' }
         : { ...base, status: 'paused', paused_reason: 'created paused', paused_automatically: false };
@@ -20,7 +21,16 @@ export const evolve = (state: WebhookState, event: WebhookEvent): WebhookState =
     case 'WebhookEventTypesChanged':
       return isLive(state) ? { ...state, event_types: event.data.event_types, updated_at: event.data.at } : state;
     case 'WebhookChannelsChanged':
-      return isLive(state) ? { ...state, channels: event.data.channels, updated_at: event.data.at } : state;
+      return isLive(state)
+        ? {
+            ...state,
+            channels: event.data.channels,
+            last_channel_number: highestChannelNumber(event.data.channels, state.last_channel_number),
+            // New settings, a new chance: failures against the old ones do not count towards auto-pause.
+            failure_streak_reset_at: event.data.at,
+            updated_at: event.data.at,
+          }
+        : state;
     case 'WebhookPaused':
       return state.status === 'active'
         ? {
@@ -34,7 +44,7 @@ export const evolve = (state: WebhookState, event: WebhookEvent): WebhookState =
     case 'WebhookResumed': {
       if (state.status !== 'paused') return state;
       const { paused_reason: _reason, paused_automatically: _automatic, ...rest } = state;
-      return { ...rest, status: 'active', updated_at: event.data.at };
+      return { ...rest, status: 'active', failure_streak_reset_at: event.data.at, updated_at: event.data.at };
     }
     case 'WebhookSecretRotated':
       return isLive(state) ? { ...state, updated_at: event.data.at } : state;

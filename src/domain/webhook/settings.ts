@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { Channel, LIMITS } from './channels.js';
+import { Channel, IdentifiedChannel, LIMITS } from './channels.js';
 
 /** The shape of a webhook id: `wh_` and 10 letters or digits. */
 export const WEBHOOK_ID = /^wh_[A-Za-z0-9]{10}$/;
@@ -17,6 +17,8 @@ export const EventTypes = z
 
 /** The channels of a webhook: at least one, at most `LIMITS.channels`. */
 export const Channels = z.array(Channel).min(1, 'configure at least one channel').max(LIMITS.channels);
+/** The channels as a webhook keeps them, each with its `channel_id` (recorded events from version 2 on). */
+export const IdentifiedChannels = z.array(IdentifiedChannel).min(1).max(LIMITS.channels);
 
 /** Everything a user configures on a webhook, in the API's vocabulary. */
 export const WebhookSettings = z.strictObject({

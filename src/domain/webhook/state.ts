@@ -1,11 +1,18 @@
-import type { Channel } from './channels.js';
+import type { IdentifiedChannel } from './channels.js';
 
 interface Configured {
   readonly webhook_id: string;
   readonly organization_id: string;
   readonly webhook_name: string;
   readonly event_types: readonly string[];
-  readonly channels: readonly Channel[];
+  readonly channels: readonly IdentifiedChannel[];
+  /** The highest `ch_<n>` given out so far: a new channel gets the next, so a removed channel's id is never reused. */
+  readonly last_channel_number: number;
+  /**
+   * When the webhook was created, last resumed or last had its channels changed: failed
+   * attempts before it do not count towards auto-pause (ADR 0015).
+   */
+  readonly failure_streak_reset_at: string;
   readonly created_at: string;
   /** Moves only when an event is recorded. */
   readonly updated_at: string;

@@ -132,16 +132,20 @@ export const runAuditCommand = async (argv: readonly string[], deps: AuditDeps, 
 
   if (command === 'replay' && positionals.length === 0) {
     const before = await snapshot(deps);
+    // Progress only for a person watching: counting the log first costs a second read of it.
+    const tty = process.stderr.isTTY === true;
     let total = 0;
-    for (let after = 0; ; ) {
+    for (let after = 0; tty; ) {
       const page = await deps.eventStore.readAll({ after, limit: 10_000 });
       if (page.length === 0) break;
       total += page.length;
       after = page.at(-1)!.position;
     }
-    const result = await rebuildWebhookList(deps, (_position, applied) => progressBar('replaying', applied, total));
-    progressBar('replaying', total, total);
-    process.stderr.write('\n');
+    const result = await rebuildWebhookList(deps, tty ? (_position, applied) => progressBar('replaying', applied, total) : undefined);
+    if (tty) {
+      progressBar('replaying', total, total);
+      process.stderr.write('\n');
+    }
     const after = await snapshot(deps);
     const differences = [...new Set([...before.keys(), ...after.keys()])].filter((id) => before.get(id) !== after.get(id));
     out(`replayed ${result.applied} webhook events up to position ${result.position}; ${after.size} webhooks listed`);
@@ -151,8 +155,9 @@ export const runAuditCommand = async (argv: readonly string[], deps: AuditDeps, 
   }
 
   if (command === 'verify' && positionals.length === 0) {
-    const report = await verifyEventLog(deps, (checked) => process.stderr.write(`\rverifying: ${checked} events`));
-    process.stderr.write('\n');
+    const tty = process.stderr.isTTY === true;
+    const report = await verifyEventLog(deps, tty ? (checked) => process.stderr.write(`\rverifying: ${checked} events`) : undefined);
+    if (tty) process.stderr.write('\n');
     for (const p of report.problems) out(`TAMPERED position ${p.position} (${p.streamId} revision ${p.revision}, event ${p.eventId}): ${p.problem}`);
     out(`${report.checked} events checked; ${report.problems.length === 0 ? 'the log is intact' : `${report.problems.length} problem(s)`}; head ${report.head}`);
     return report.problems.length === 0 ? 0 : 1;

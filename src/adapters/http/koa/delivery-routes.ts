@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { type PublishDeps, loadWebhook, publishEvent, sendTestEvent } from '../../../application/index.js';
 import type { DeliveryQueue } from '../../../ports/delivery-queue.js';
+import { ATTEMPT_MAX_BYTES, DELIVERY_PAGE, DELIVERY_PAGE_MAX_BYTES, decodeAttemptCursor, encodeAttemptCursor, presentAttempt } from './delivery-log.js';
 import { HttpError, fromApplicationError } from './errors.js';
 import { type Route, route } from './route.js';
 import { EmptyQuery, ErrorEnvelope } from './schemas.js';
@@ -8,9 +9,14 @@ import { EmptyQuery, ErrorEnvelope } from './schemas.js';
 export interface DeliveryRouteDeps {
   readonly publish: PublishDeps;
   readonly queue: DeliveryQueue;
+  /** Counts an accepted event (not an idempotent repeat) for the metrics; must not throw. */
+  readonly countAccepted?: () => void;
 }
 
 const BASE = '/v1/organizations/webhooks/{webhook_id}';
+/** The shape of the ids we hand out (`msg_` + letters and digits); anything else names no message, and never reaches a store (PostgreSQL refuses a NUL in text). */
+const isMessageId = (value: string): boolean => /^msg_[A-Za-z0-9]{1,64}$/.test(value);
+
 const err = (description: string) => ({ description, schema: ErrorEnvelope });
 const Iso = z.iso.datetime({ offset: true });
 
@@ -28,25 +34,53 @@ const DeliveriesQuery = z.strictObject({
   event_type: z.string().max(200).optional(),
   since: Iso.optional(),
   until: Iso.optional(),
-  limit: z.string().regex(/^\d{1,4}$/).transform(Number).pipe(z.number().int().min(1).max(1000)).optional(),
+  limit: z
+    .string()
+    .regex(/^\d{1,9}$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(DELIVERY_PAGE.maxLimit))
+    .optional()
+    .describe(`page size, 1-${DELIVERY_PAGE.maxLimit} (default ${DELIVERY_PAGE.defaultLimit})`),
+  cursor: z.string().max(100).optional().describe('next_cursor of the previous page; only valid with the same webhook and filters'),
 });
 
 const RecoverBody = z.strictObject({ since: Iso, until: Iso.optional() }).meta({ id: 'RecoverWindow' });
 
-const Attempt = z.object({
-  message_id: z.string(),
-  event_type: z.string(),
-  data: z.unknown().describe('the event data this attempt delivered (its request payload’s data)'),
-  channel: z.string(),
-  attempt: z.number().int(),
-  at: z.iso.datetime(),
-  status: z.enum(['succeeded', 'failed']),
-  status_code: z.number().int().nullable(),
-  latency_ms: z.number(),
-  response_body: z.string().nullable(),
-  error: z.string().nullable(),
-  delivery_status: z.string(),
-});
+const Attempt = z
+  .object({
+    message_id: z.string().describe('GET …/messages/{message_id} returns the payload it delivered'),
+    event_type: z.string(),
+    channel: z.string(),
+    attempt: z.number().int(),
+    at: z.iso.datetime(),
+    status: z.enum(['succeeded', 'failed']),
+    status_code: z.number().int().nullable(),
+    latency_ms: z.number(),
+    response_body: z.string().nullable().describe('the start of the receiver’s answer: at most 4,096 bytes as encoded in this JSON'),
+    error: z.string().nullable().describe('at most 1,024 bytes as encoded in this JSON'),
+    delivery_status: z.string(),
+  })
+  .meta({ id: 'DeliveryAttempt' });
+
+const AttemptPage = z
+  .object({
+    results: z.array(Attempt),
+    pagination: z.object({
+      limit: z.number().int(),
+      next_cursor: z.string().nullable().describe('pass as `cursor` (with the same filters) for the next, older page; null on the last page'),
+      has_more: z.boolean(),
+    }),
+  })
+  .meta({ id: 'DeliveryAttemptPage' });
+
+const DeliveredMessage = z
+  .object({
+    message_id: z.string(),
+    event_type: z.string(),
+    accepted_at: z.iso.datetime(),
+    data: z.unknown().describe('the event data as accepted: every attempt of this message delivered it'),
+  })
+  .meta({ id: 'DeliveredMessage' });
 
 export const deliveryRoutes = (deps: DeliveryRouteDeps): Route[] => {
   /** The caller's live webhook, or the 404 another organization's would get. */
@@ -73,6 +107,7 @@ export const deliveryRoutes = (deps: DeliveryRouteDeps): Route[] => {
       handle: async ({ body, caller }) => {
         const result = await publishEvent(deps.publish, caller, body);
         if (result._tag === 'Left') throw fromApplicationError(result.left);
+        if (!result.right.duplicate) deps.countAccepted?.();
         return { status: 202, body: { message_id: result.right.messageId } };
       },
     }),
@@ -94,42 +129,72 @@ export const deliveryRoutes = (deps: DeliveryRouteDeps): Route[] => {
       method: 'get',
       path: `${BASE}/deliveries`,
       operationId: 'listDeliveryAttempts',
-      summary: 'Delivery attempts of this webhook, newest first',
+      summary: 'Delivery attempts of this webhook, newest first, one page at a time',
+      description:
+        `Attempts carry no payload: GET …/messages/{message_id} returns it once per message. ` +
+        `Pages hold ${DELIVERY_PAGE.defaultLimit} attempts unless \`limit\` says otherwise (at most ${DELIVERY_PAGE.maxLimit}); ` +
+        `follow \`pagination.next_cursor\` for older ones. Each attempt takes at most ${ATTEMPT_MAX_BYTES.toLocaleString('en')} bytes ` +
+        '(response body 4,096 and error 1,024 as encoded, event type 256, the rest 512), ' +
+        `so a page is never larger than ${DELIVERY_PAGE_MAX_BYTES.toLocaleString('en')} bytes.`,
       tag: 'Deliveries',
       auth: true,
       query: DeliveriesQuery,
-      responses: { 200: { description: 'attempts', schema: z.object({ results: z.array(Attempt) }) }, 401: err('missing or bad key'), 404: err('no such webhook'), 422: err('bad filter') },
+      responses: {
+        200: { description: 'one page of attempts', schema: AttemptPage },
+        401: err('missing or bad key'),
+        404: err('no such webhook'),
+        422: err('bad filter, a limit over the maximum, or a cursor this API did not issue for these filters'),
+      },
       handle: async ({ params, query, caller }) => {
         await ownWebhook(caller.organizationId, params.webhook_id!, true);
-        const attempts = await deps.queue.attempts({
-          organizationId: caller.organizationId,
+        const scope = {
           webhookId: params.webhook_id!,
           status: query.status,
           channel: query.channel,
           eventType: query.event_type,
           since: iso(query.since),
           until: iso(query.until),
-          limit: query.limit ?? 100,
-        });
+        };
+        const limit = query.limit ?? DELIVERY_PAGE.defaultLimit;
+        const before = query.cursor === undefined ? undefined : decodeAttemptCursor(scope, query.cursor);
+        // One more than the page shows: whether another page follows, without a count.
+        const rows = await deps.queue.attempts({ organizationId: caller.organizationId, ...scope, before, limit: limit + 1 });
+        const page = rows.slice(0, limit);
+        const hasMore = rows.length > limit;
         return {
           status: 200,
           body: {
-            results: attempts.map((a) => ({
-              message_id: a.messageId,
-              event_type: a.eventType,
-              data: a.data,
-              channel: a.channel,
-              attempt: a.attempt,
-              at: a.at,
-              status: a.succeeded ? 'succeeded' : 'failed',
-              status_code: a.statusCode,
-              latency_ms: a.latencyMs,
-              response_body: a.responseBody ?? null,
-              error: a.error ?? null,
-              delivery_status: a.deliveryStatus,
-            })),
+            results: page.map(presentAttempt),
+            pagination: { limit, next_cursor: hasMore ? encodeAttemptCursor(scope, page.at(-1)!.attemptId) : null, has_more: hasMore },
           },
         };
+      },
+    }),
+    route({
+      method: 'get',
+      path: `${BASE}/messages/{message_id}`,
+      operationId: 'getDeliveredMessage',
+      summary: 'A message delivered (or to be delivered) to this webhook, with its data',
+      description:
+        'The payload the delivery log leaves out. Its size is the event data as accepted by POST /v1/events ' +
+        '(a body of at most 1 MiB; numbers are stored as JavaScript writes them, so 1e20 becomes 21 digits: at most 4.4 times that).',
+      tag: 'Deliveries',
+      auth: true,
+      query: EmptyQuery,
+      responses: {
+        200: { description: 'the message', schema: DeliveredMessage },
+        401: err('missing or bad key'),
+        404: err('no such webhook, or no such message addressed to it'),
+      },
+      handle: async ({ params, caller, ctx }) => {
+        await ownWebhook(caller.organizationId, params.webhook_id!, true);
+        if (!isMessageId(params.message_id!)) throw new HttpError(404, 'NotFound', 'no such message was addressed to this webhook');
+        const found = await deps.queue.message({ organizationId: caller.organizationId, webhookId: params.webhook_id!, messageId: params.message_id! });
+        if (!found) throw new HttpError(404, 'NotFound', `no message ${params.message_id} was addressed to this webhook`);
+        // The stored data is JSON already: spliced in as it is rather than parsed and written again.
+        ctx.type = 'application/json';
+        const head = JSON.stringify({ message_id: found.messageId, event_type: found.eventType, accepted_at: found.acceptedAt });
+        return { status: 200, body: `${head.slice(0, -1)},"data":${found.dataJson}}` };
       },
     }),
     route({
@@ -142,6 +207,7 @@ export const deliveryRoutes = (deps: DeliveryRouteDeps): Route[] => {
       responses: { 202: { description: 'scheduled now', schema: z.object({ rescheduled: z.number().int() }) }, 401: err('missing or bad key'), 404: err('no such webhook or message') },
       handle: async ({ params, caller }) => {
         await ownWebhook(caller.organizationId, params.webhook_id!);
+        if (!isMessageId(params.message_id!)) throw new HttpError(404, 'NotFound', 'no such message was addressed to this webhook');
         const n = await deps.queue.reschedule({ organizationId: caller.organizationId, webhookId: params.webhook_id!, messageId: params.message_id!, now: deps.publish.clock.now().getTime() });
         if (n === 0) throw new HttpError(404, 'NotFound', `no delivery of ${params.message_id} to this webhook (or it is being attempted right now)`);
         return { status: 202, body: { rescheduled: n } };

@@ -91,6 +91,7 @@ export const openApiDocument = (routes: readonly Route[], info: { title: string;
     paths[r.path]![r.method] = {
       operationId: r.operationId,
       summary: r.summary,
+      ...(r.description ? { description: r.description } : {}),
       tags: [r.tag],
       ...(r.auth ? { security: [{ bearer: [] }] } : { security: [] }),
       ...(parameters.length ? { parameters } : {}),

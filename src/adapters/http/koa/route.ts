@@ -29,6 +29,8 @@ export interface Route<B extends z.ZodType = z.ZodType, Q extends z.ZodType = z.
   readonly path: string;
   readonly operationId: string;
   readonly summary: string;
+  /** Longer OpenAPI text (limits, sizes), when the summary is not enough. */
+  readonly description?: string;
   readonly tag: string;
   readonly auth: boolean;
   readonly body?: B;

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { Channel, WebhookName, WebhookSettings, EventTypes, Channels } from '../../../domain/index.js';
+import { IdentifiedChannel, WebhookName, WebhookSettings, EventTypes, Channels } from '../../../domain/index.js';
 
 /** Request bodies reuse the domain's schemas, so the API, OpenAPI and the domain agree. */
 export const CreateWebhookBody = WebhookSettings.meta({ id: 'WebhookSettings' });
@@ -34,6 +34,11 @@ export const GetWebhookQuery = z.strictObject({
 
 export const EmptyQuery = z.strictObject({});
 
+export const HistoryQuery = z.strictObject({
+  limit: intParam(1, 100).optional().describe('page size, 1-100 (default 50)'),
+  cursor: z.string().regex(/^[A-Za-z0-9._-]{1,40}$/, 'must be a cursor from a previous page').optional().describe('next_cursor of the previous page'),
+});
+
 export const LastError = z
   .object({ message: z.string(), channel: z.string(), status_code: z.number().int().nullable(), at: z.iso.datetime() })
   .nullable();
@@ -43,7 +48,7 @@ export const WebhookResource = z
     webhook_id: z.string(),
     webhook_name: z.string(),
     event_types: z.array(z.string()),
-    channels: z.array(Channel),
+    channels: z.array(IdentifiedChannel).describe('each with its channel_id: send it back with an edit to keep the channel’s identity (its queued deliveries follow the edit)'),
     is_active: z.boolean(),
     created_at: z.iso.datetime(),
     updated_at: z.iso.datetime(),
@@ -80,6 +85,11 @@ export const HistoryResource = z
         actor: z.string(),
       }),
     ),
+    pagination: z.object({
+      limit: z.number().int(),
+      next_cursor: z.string().nullable().describe('pass as cursor for the next page; null on the last'),
+      has_more: z.boolean(),
+    }),
   })
   .meta({ id: 'WebhookHistory' });
 

@@ -4,15 +4,18 @@ import {
   type WebhookError,
   type WebhookView,
   createWebhook,
+  HISTORY_PAGE,
   executeWebhookCommand,
   loadWebhook,
-  webhookHistory,
+  webhookHistoryPage,
 } from '../../../application/index.js';
 import { listWebhooks } from '../../../application/project-webhooks.js';
 import type { WebhookReadModel } from '../../../ports/webhook-read-model.js';
 import type { WebhookSecrets } from '../../../ports/webhook-secrets.js';
 import { HttpError, fromApplicationError } from './errors.js';
-import { type LastError, parseIfMatch, presentHistoryEvent, presentWebhook } from './present.js';
+import { decodeHistoryCursor, encodeHistoryCursor } from './history-cursor.js';
+import { JsonText } from './json-text.js';
+import { type LastError, parseIfMatch, presentHistoryEvent, presentWebhook, presentWebhookJson } from './present.js';
 import { type Route, type RouteResult, route } from './route.js';
 import {
   CreateWebhookBody,
@@ -20,6 +23,7 @@ import {
   EmptyQuery,
   ErrorEnvelope,
   GetWebhookQuery,
+  HistoryQuery,
   HistoryResource,
   ListWebhooksBody,
   ListWebhooksQuery,
@@ -58,7 +62,7 @@ const etag = (version: number) => ({ ETag: `"${version}"` });
 
 const viewResult = async (deps: WebhookRouteDeps, status: number, view: WebhookView): Promise<RouteResult> => ({
   status,
-  body: presentWebhook(view.webhook, view.version, (await deps.lastErrorsOf([view.webhook.webhook_id])).get(view.webhook.webhook_id)),
+  body: new JsonText(presentWebhookJson(view.webhook, view.version, (await deps.lastErrorsOf([view.webhook.webhook_id])).get(view.webhook.webhook_id))),
   headers: etag(view.version),
 });
 
@@ -159,19 +163,15 @@ export const webhookRoutes = (deps: WebhookRouteDeps): Route[] => {
       const lastErrors = await deps.lastErrorsOf(page.rows.map((row) => row.webhook.webhook_id));
         const seen = query.cursor === undefined ? (query.offset ?? 0) + page.rows.length : undefined;
         const hasMore = page.rows.length === limit && (seen === undefined || seen < page.total);
-        return {
-          status: 200,
-          body: {
-            results: page.rows.map((row) => presentWebhook(row.webhook, row.version, lastErrors.get(row.webhook.webhook_id))),
-            pagination: {
-              limit,
-              offset: query.cursor === undefined ? (query.offset ?? 0) : null,
-              next_cursor: hasMore && last ? encodeCursor(last.sequence) : null,
-              has_more: hasMore,
-            },
-            total: page.total,
-          },
+        const pagination = {
+          limit,
+          offset: query.cursor === undefined ? (query.offset ?? 0) : null,
+          next_cursor: hasMore && last ? encodeCursor(last.sequence) : null,
+          has_more: hasMore,
         };
+        // `{ results, pagination, total }`, with each webhook's settings serialised once per state.
+        const results = page.rows.map((row) => presentWebhookJson(row.webhook, row.version, lastErrors.get(row.webhook.webhook_id))).join(',');
+        return { status: 200, body: new JsonText(`{"results":[${results}],"pagination":${JSON.stringify(pagination)},"total":${page.total}}`) };
       },
     }),
     route({
@@ -187,7 +187,8 @@ export const webhookRoutes = (deps: WebhookRouteDeps): Route[] => {
         const found = await loadWebhook(deps.webhooks, caller.organizationId, params.webhook_id!, query.as_of ? new Date(query.as_of) : undefined);
         if (!found || found.webhook.status === 'deleted') throw fromApplicationError({ type: 'WebhookNotFound', message: `webhook ${params.webhook_id} not found` });
         // as_of shows the configuration then; last_error is always the latest known.
-        return { status: 200, body: presentWebhook(found.webhook, found.version, (await deps.lastErrorsOf([found.webhook.webhook_id])).get(found.webhook.webhook_id)), headers: etag(found.version) };
+        const lastError = (await deps.lastErrorsOf([found.webhook.webhook_id])).get(found.webhook.webhook_id);
+        return { status: 200, body: new JsonText(presentWebhookJson(found.webhook, found.version, lastError)), headers: etag(found.version) };
       },
     }),
     updateRoute('put', 'replaceWebhook', 'Replace a webhook’s settings (is_active omitted = true)', CreateWebhookBody),
@@ -210,15 +211,25 @@ export const webhookRoutes = (deps: WebhookRouteDeps): Route[] => {
       method: 'get',
       path: `${BASE}/{webhook_id}/history`,
       operationId: 'getWebhookHistory',
-      summary: 'The full audit trail of a webhook, also after deletion',
+      summary: 'The full audit trail of a webhook, also after deletion, a page at a time',
       tag: 'Audit',
       auth: true,
-      query: EmptyQuery,
-      responses: { 200: { description: 'every recorded event, oldest first', schema: HistoryResource }, ...errors(401, 404) },
-      handle: async ({ params, caller }) => {
-        const events = await webhookHistory(deps.webhooks, caller.organizationId, params.webhook_id!);
-        if (!events) throw fromApplicationError({ type: 'WebhookNotFound', message: `webhook ${params.webhook_id} not found` });
-        return { status: 200, body: { events: events.map(presentHistoryEvent) } };
+      query: HistoryQuery,
+      responses: { 200: { description: 'one page of recorded events, oldest first', schema: HistoryResource }, ...errors(401, 404, 422) },
+      handle: async ({ params, query, caller }) => {
+        const webhookId = params.webhook_id!;
+        const limit = query.limit ?? HISTORY_PAGE.defaultLimit;
+        const afterRevision = query.cursor === undefined ? 0 : decodeHistoryCursor(webhookId, query.cursor);
+        const page = await webhookHistoryPage(deps.webhooks, caller.organizationId, webhookId, { afterRevision, limit });
+        if (!page) throw fromApplicationError({ type: 'WebhookNotFound', message: `webhook ${webhookId} not found` });
+        const last = page.events.at(-1);
+        return {
+          status: 200,
+          body: {
+            events: page.events.map(presentHistoryEvent),
+            pagination: { limit, next_cursor: page.hasMore && last ? encodeHistoryCursor(webhookId, last.revision) : null, has_more: page.hasMore },
+          },
+        };
       },
     }),
     route({

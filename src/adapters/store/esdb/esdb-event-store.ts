@@ -115,7 +115,10 @@ export class EsdbEventStore implements EventStore {
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<readonly StoredEvent[]> {
     const out: StoredEvent[] = [];
     try {
-      for await (const resolved of this.client.readStream(this.stream(streamId), { direction: FORWARDS, fromRevision: START })) {
+      // Our revision n is ESDB's n - 1, so ESDB's revision `afterRevision` is the first one after it.
+      const fromRevision = options.afterRevision ? BigInt(options.afterRevision) : START;
+      const maxCount = options.limit === undefined ? {} : { maxCount: options.limit };
+      for await (const resolved of this.client.readStream(this.stream(streamId), { direction: FORWARDS, fromRevision, ...maxCount })) {
         const e = resolved.event;
         if (!e) continue;
         const stored = this.toStored(e, e.position?.prepare, '');

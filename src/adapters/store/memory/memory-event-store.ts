@@ -1,6 +1,7 @@
 import type {
   AppendResult,
   EventStore,
+  LoggedEvent,
   NewEvent,
   ReadAllOptions,
   ReadStreamOptions,
@@ -51,8 +52,10 @@ export class InMemoryEventStore implements EventStore {
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<readonly StoredEvent[]> {
     const toRevision = options.toRevision ?? Number.MAX_SAFE_INTEGER;
+    const afterRevision = options.afterRevision ?? 0;
     return (this.streams.get(streamId) ?? [])
-      .filter((e) => e.revision <= toRevision && (options.until === undefined || e.metadata.recordedAt <= options.until))
+      .filter((e) => e.revision > afterRevision && e.revision <= toRevision && (options.until === undefined || e.metadata.recordedAt <= options.until))
+      .slice(0, options.limit)
       .map(copy);
   }
 
@@ -66,6 +69,10 @@ export class InMemoryEventStore implements EventStore {
       if (options.streamPrefix === undefined || e.streamId.startsWith(options.streamPrefix)) page.push(copy(e));
     }
     return page;
+  }
+
+  async readAllData(options: ReadAllOptions = {}): Promise<readonly LoggedEvent[]> {
+    return (await this.readAll(options)).map(({ streamId, revision, position, type, version, data }) => ({ streamId, revision, position, type, version, data }));
   }
 
   async close(): Promise<void> {}

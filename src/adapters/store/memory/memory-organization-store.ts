@@ -1,4 +1,4 @@
-import type { ApiKeyRecord, CreateOrganizationResult, Organization, OrganizationStore } from '../../../ports/organizations.js';
+import type { ApiKeyRecord, CreateOrganizationResult, Credential, Organization, OrganizationStore } from '../../../ports/organizations.js';
 
 export class InMemoryOrganizationStore implements OrganizationStore {
   private readonly orgs: Organization[] = [];
@@ -27,6 +27,12 @@ export class InMemoryOrganizationStore implements OrganizationStore {
   async findApiKey(keyId: string): Promise<ApiKeyRecord | undefined> {
     const found = this.keys.get(keyId);
     return found ? { ...found } : undefined;
+  }
+
+  async findCredential(keyId: string): Promise<Credential | undefined> {
+    const key = this.keys.get(keyId);
+    const organization = key && this.orgs.find((o) => o.id === key.organizationId);
+    return key && organization ? { key: { ...key }, organization: { ...organization } } : undefined;
   }
 
   async revokeApiKey(keyId: string, at: string): Promise<boolean> {

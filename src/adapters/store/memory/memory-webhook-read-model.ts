@@ -17,6 +17,15 @@ export class InMemoryWebhookReadModel implements WebhookReadModel {
     return row ? copy(row) : undefined;
   }
 
+  async getMany(webhookIds: readonly string[]): Promise<ReadonlyMap<string, WebhookRow>> {
+    const found = new Map<string, WebhookRow>();
+    for (const id of webhookIds) {
+      const row = this.rows.get(id);
+      if (row) found.set(id, copy(row));
+    }
+    return found;
+  }
+
   async apply(rows: readonly WebhookRow[], checkpoint: number): Promise<void> {
     if (checkpoint <= this.position) return; // another catch-up got there first
     for (const row of rows) this.rows.set(row.webhook.webhook_id, copy(row));

@@ -122,6 +122,55 @@ export const pgMigrations: PgMigration[] = [
     // Counts claims since the job's last outcome, so a job that keeps stopping its worker is set aside (poison job).
     sql: `ALTER TABLE deliveries ADD COLUMN claims INTEGER NOT NULL DEFAULT 0;`,
   },
+  {
+    version: 4,
+    name: 'stable channel ids: jobs refer to their channel, cancelled outcomes',
+    // ADR 0015, as SQLite migration 8: queued jobs get ch_<index + 1> (what the upcaster gives that
+    // channel), cancellations are marked, and the list projection is rebuilt from the log.
+    sql: `
+      ALTER TABLE deliveries ADD COLUMN channel_id TEXT;
+      UPDATE deliveries SET channel_id = 'ch_' || (channel_index + 1);
+      ALTER TABLE delivery_attempts ADD COLUMN cancelled BOOLEAN NOT NULL DEFAULT false;
+      DELETE FROM webhook_list;
+      DELETE FROM projection_checkpoints WHERE name = 'webhook_list';
+    `,
+  },
+  {
+    version: 5,
+    name: 'delivery log by webhook',
+    // As SQLite migration 9: the log walks (webhook_id, attempt_id) a page at a time instead of
+    // sorting all of a webhook's attempts; a trigger fills the column before each insert.
+    sql: `
+      ALTER TABLE delivery_attempts ADD COLUMN webhook_id TEXT;
+      UPDATE delivery_attempts a SET webhook_id = d.webhook_id FROM deliveries d WHERE d.delivery_id = a.delivery_id;
+      CREATE INDEX delivery_attempts_webhook ON delivery_attempts (webhook_id, attempt_id);
+      CREATE FUNCTION delivery_attempt_webhook_id() RETURNS trigger LANGUAGE plpgsql AS $fn$
+      BEGIN
+        IF NEW.webhook_id IS NULL THEN
+          SELECT d.webhook_id INTO NEW.webhook_id FROM deliveries d WHERE d.delivery_id = NEW.delivery_id;
+        END IF;
+        RETURN NEW;
+      END
+      $fn$;
+      CREATE TRIGGER delivery_attempts_webhook_id BEFORE INSERT ON delivery_attempts
+        FOR EACH ROW EXECUTE FUNCTION delivery_attempt_webhook_id();
+    `,
+  },
+  {
+    version: 6,
+    name: 'fair claims: endpoints, their due jobs in order, rate-limit pacing',
+    // ADR 0014, as SQLite migration 10: the claim walks the endpoints with due jobs (one index seek
+    // each) and reads only each one's oldest; one pacing row per rate-limited endpoint.
+    sql: `
+      ALTER TABLE deliveries ADD COLUMN endpoint TEXT GENERATED ALWAYS AS (webhook_id || '/' || coalesce(channel_id, 'ch_' || (channel_index + 1)::text)) STORED;
+      CREATE INDEX deliveries_endpoint_due ON deliveries (endpoint, next_attempt_at, delivery_id) WHERE status = 'scheduled';
+      CREATE TABLE delivery_endpoints (
+        endpoint    TEXT PRIMARY KEY,
+        paced_until DOUBLE PRECISION NOT NULL
+      );
+      CREATE INDEX delivery_endpoints_paced ON delivery_endpoints (paced_until);
+    `,
+  },
 ];
 
 // Any fixed number: every Hookledger process serialises migrations on it.

@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { Channel } from '../../../domain/index.js';
 import type {
   AcceptedMessage,
   AttemptFilter,
   AttemptRecord,
+  ClaimOptions,
   ClaimedDelivery,
   DeliveryAttemptView,
   DeliveryQueue,
@@ -11,7 +13,12 @@ import type {
   LastDeliveryError,
   NextStep,
 } from '../../../ports/delivery-queue.js';
-import { inTransaction } from './transaction.js';
+import { ATTEMPT_TEXT_LIMITS, type StoredMessage } from '../../../ports/delivery-queue.js';
+import { GroupCommit, type Settled, allOrEachAlone } from '../../shared/group-commit.js';
+import { type EnqueueCall, type EnqueueResult, type RecordCall, enqueueMany, recordMany } from './delivery-batches.js';
+import { listenForJobsDue } from './jobs-due-listener.js';
+import { type PacedRow, pacingAfter } from '../../shared/fair-claim.js';
+import { CLAIM_LOCK, FAIR_CLAIM_SQL, PACE_SQL, fairClaimParams } from './fair-claim.js';
 
 interface ClaimRow {
   delivery_id: string;
@@ -20,6 +27,7 @@ interface ClaimRow {
   webhook_id: string;
   webhook_name: string;
   channel_index: number;
+  channel_id: string;
   channel: string;
   attempts: number;
   /** Claims before this one that ended without an outcome. */
@@ -30,9 +38,10 @@ interface ClaimRow {
 }
 
 interface AttemptRow {
+  /** BIGSERIAL: pg returns it as a string. */
+  attempt_id: string;
   message_id: string;
   event_type: string;
-  data: string;
   webhook_id: string;
   channel_kind: string;
   attempt: number;
@@ -51,80 +60,75 @@ interface AttemptRow {
  * on another's rows; a job whose lease expired is claimable again.
  */
 export class PostgresDeliveryQueue implements DeliveryQueue {
+  // Group commit (ADR 0013): publishes, and outcomes, made at the same moment share one statement.
+  private readonly enqueues = new GroupCommit<EnqueueCall, EnqueueResult>((batch) => this.writeEnqueues(batch), { maxInFlight: 2 });
+  private readonly records = new GroupCommit<RecordCall, boolean>((batch) => allOrEachAlone(batch, (calls) => recordMany(this.pool, calls)), { maxInFlight: 2 });
+  private readonly enqueueListeners = new Set<() => void>();
+  private stopListening: (() => void) | undefined;
+  /** This queue's NOTIFY payload, so its own notifications (its listeners were called directly) are skipped. */
+  private readonly sender = randomUUID();
+
   constructor(private readonly pool: Pool) {}
 
   async enqueue(message: AcceptedMessage, targets: readonly DeliveryTarget[], idempotency?: { key: string; expiresAt: string }) {
-    const now = Date.parse(message.acceptedAt);
-    return inTransaction(this.pool, async (client) => {
-      if (idempotency) {
-        // Claims the key unless a live one exists; the row lock makes a concurrent second request wait and then see the first.
-        const claimed = await client.query(
-          `INSERT INTO idempotency_keys (organization_id, key, message_id, expires_at) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (organization_id, key) DO UPDATE SET message_id = excluded.message_id, expires_at = excluded.expires_at
-             WHERE idempotency_keys.expires_at <= $5`,
-          [message.organizationId, idempotency.key, message.messageId, idempotency.expiresAt, message.acceptedAt],
-        );
-        if (claimed.rowCount === 0) {
-          const known = await client.query<{ message_id: string }>('SELECT message_id FROM idempotency_keys WHERE organization_id = $1 AND key = $2', [
-            message.organizationId,
-            idempotency.key,
-          ]);
-          return { messageId: known.rows[0]!.message_id, duplicate: true };
-        }
-      }
-      await client.query('INSERT INTO messages (message_id, organization_id, event_type, data, accepted_at) VALUES ($1, $2, $3, $4, $5)', [
-        message.messageId,
-        message.organizationId,
-        message.eventType,
-        JSON.stringify(message.data ?? null),
-        message.acceptedAt,
-      ]);
-      if (targets.length > 0) {
-        await client.query(
-          `INSERT INTO deliveries (message_id, organization_id, webhook_id, webhook_name, channel_index, channel_kind, channel, status, next_attempt_at)
-           SELECT $1, $2, t.webhook_id, t.webhook_name, t.channel_index, t.channel_kind, t.channel,
-                  CASE WHEN t.held THEN 'held' ELSE 'scheduled' END, CASE WHEN t.held THEN NULL ELSE $3::bigint END
-           FROM unnest($4::text[], $5::text[], $6::int[], $7::text[], $8::text[], $9::boolean[]) AS t(webhook_id, webhook_name, channel_index, channel_kind, channel, held)`,
-          [
-            message.messageId,
-            message.organizationId,
-            now,
-            targets.map((t) => t.webhookId),
-            targets.map((t) => t.webhookName),
-            targets.map((t) => t.channelIndex),
-            targets.map((t) => t.channel.channel),
-            targets.map((t) => JSON.stringify(t.channel)),
-            targets.map((t) => t.held === true),
-          ],
-        );
-      }
-      return { messageId: message.messageId, duplicate: false };
-    });
+    return this.enqueues.submit({ message, targets, idempotency });
   }
 
-  async claim(options: { workerId: string; now: number; leaseMs: number; limit: number }): Promise<readonly ClaimedDelivery[]> {
-    // Due jobs, and leased ones whose worker died (lease expired), oldest first; rows another worker is claiming are skipped.
-    const result = await this.pool.query<ClaimRow>(
-      `WITH due AS (
-         SELECT delivery_id, coalesce(next_attempt_at, lease_until) AS due_at FROM deliveries
-         WHERE (status = 'scheduled' AND next_attempt_at <= $1) OR (status = 'leased' AND lease_until <= $1)
-         ORDER BY due_at, delivery_id LIMIT $2
-         FOR UPDATE SKIP LOCKED),
-       leased AS (
-         UPDATE deliveries d SET status = 'leased', lease_until = $3, leased_by = $4, claims = d.claims + 1
-         FROM due WHERE d.delivery_id = due.delivery_id
-         RETURNING d.*, due.due_at)
-       SELECT l.delivery_id, l.message_id, l.organization_id, l.webhook_id, l.webhook_name, l.channel_index, l.channel, l.attempts,
-              l.claims - 1 AS claims, m.event_type, m.data, m.accepted_at
-       FROM leased l JOIN messages m ON m.message_id = l.message_id
-       ORDER BY l.due_at, l.delivery_id`,
-      [options.now, options.limit, options.now + options.leaseMs, options.workerId],
-    );
+  onEnqueued(listener: () => void): () => void {
+    this.enqueueListeners.add(listener);
+    // One LISTEN connection per process while anyone waits: other processes' publishes wake it too.
+    this.stopListening ??= listenForJobsDue(this.pool, () => this.wakeListeners(), this.sender);
+    return () => {
+      this.enqueueListeners.delete(listener);
+      if (this.enqueueListeners.size === 0) {
+        this.stopListening?.();
+        this.stopListening = undefined;
+      }
+    };
+  }
+
+  /** Every publish waiting in one statement (one round trip); the NOTIFY in it reaches other processes on commit. */
+  private async writeEnqueues(batch: readonly EnqueueCall[]): Promise<Settled<EnqueueResult>[]> {
+    const settled = await allOrEachAlone(batch, (calls) => enqueueMany(this.pool, calls, this.sender));
+    // This process's own workers need not wait for the notification's round trip.
+    if (settled.some((s, i) => s.ok && !s.value.duplicate && batch[i]!.targets.some((t) => !t.held))) this.wakeListeners();
+    return settled;
+  }
+
+  private wakeListeners(): void {
+    for (const listener of this.enqueueListeners) {
+      try {
+        listener();
+      } catch {
+        // a wake-up hint; the jobs are stored either way
+      }
+    }
+  }
+
+  async claim(options: ClaimOptions): Promise<readonly ClaimedDelivery[]> {
+    // The domain's pickFairly (ADR 0014), leasing what it picks; claims take turns (CLAIM_LOCK) so
+    // endpoint limits and pacing count what every other claim took.
+    const client = await this.pool.connect();
+    let result: { rows: (ClaimRow & PacedRow)[] };
+    try {
+      await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${CLAIM_LOCK})`);
+      // Named: planned once per connection (planning this statement costs about a millisecond).
+      result = await client.query<ClaimRow & PacedRow>({ name: 'hookledger-fair-claim', text: FAIR_CLAIM_SQL, values: fairClaimParams(options) });
+      const pacing = pacingAfter(result.rows, options.now);
+      if (pacing.size > 0) await client.query(PACE_SQL, [options.now, [...pacing.keys()], [...pacing.values()]]);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
     return result.rows.map((r) => ({
       deliveryId: Number(r.delivery_id),
       webhookId: r.webhook_id,
       webhookName: r.webhook_name,
       channelIndex: r.channel_index,
+      channelId: r.channel_id,
       channel: JSON.parse(r.channel) as Channel,
       attempts: r.attempts,
       claimsWithoutOutcome: r.claims,
@@ -140,6 +144,21 @@ export class PostgresDeliveryQueue implements DeliveryQueue {
     return result.rowCount === 1;
   }
 
+  async cancel(deliveryId: number, workerId: string, outcome: { at: string; error: string }): Promise<boolean> {
+    // One statement: the cancellation is written only while this worker holds the lease; logged like an attempt,
+    // marked so it is neither a last_error nor part of a failure streak.
+    const result = await this.pool.query(
+      `WITH finished AS (
+         UPDATE deliveries SET status = 'cancelled', attempts = attempts + 1, next_attempt_at = NULL, lease_until = NULL, leased_by = NULL, claims = 0
+         WHERE delivery_id = $1 AND status = 'leased' AND leased_by = $2
+         RETURNING delivery_id, attempts)
+       INSERT INTO delivery_attempts (delivery_id, attempt, at, succeeded, status_code, latency_ms, response_body, error, cancelled)
+       SELECT delivery_id, attempts, $3, false, NULL, 0, NULL, $4, true FROM finished`,
+      [deliveryId, workerId, outcome.at, outcome.error],
+    );
+    return result.rowCount === 1;
+  }
+
   async release(deliveryId: number, workerId: string): Promise<boolean> {
     const result = await this.pool.query(
       `UPDATE deliveries SET status = 'scheduled', next_attempt_at = coalesce(next_attempt_at, lease_until), lease_until = NULL, leased_by = NULL,
@@ -151,47 +170,40 @@ export class PostgresDeliveryQueue implements DeliveryQueue {
   }
 
   async record(deliveryId: number, workerId: string, attempt: AttemptRecord, next: NextStep): Promise<boolean> {
-    // One statement: the attempt is written only if this worker still holds the lease.
-    const result = await this.pool.query(
-      `WITH finished AS (
-         UPDATE deliveries SET status = $1, attempts = attempts + 1, next_attempt_at = $2, lease_until = NULL, leased_by = NULL, claims = 0
-         WHERE delivery_id = $3 AND status = 'leased' AND leased_by = $4
-         RETURNING delivery_id, attempts)
-       INSERT INTO delivery_attempts (delivery_id, attempt, at, succeeded, status_code, latency_ms, response_body, error)
-       SELECT delivery_id, attempts, $5, $6, $7, $8, $9, $10 FROM finished`,
-      [
-        next.status,
-        next.status === 'scheduled' ? next.at : null,
-        deliveryId,
-        workerId,
-        attempt.at,
-        attempt.succeeded,
-        attempt.statusCode,
-        attempt.latencyMs,
-        attempt.responseBody ?? null,
-        attempt.error ?? null,
-      ],
-    );
-    return result.rowCount === 1;
+    return this.records.submit({ deliveryId, workerId, attempt, next });
   }
 
   async attempts(f: AttemptFilter): Promise<readonly DeliveryAttemptView[]> {
+    // No payload (the message's data stays TOASTed, unread), and the texts cut to the log's limits.
     const result = await this.pool.query<AttemptRow>(
-      `SELECT a.attempt, a.at, a.succeeded, a.status_code, a.latency_ms, a.response_body, a.error,
-              d.message_id, d.webhook_id, d.channel_kind, d.status AS delivery_status, m.event_type, m.data
+      `SELECT a.attempt_id, a.attempt, a.at, a.succeeded, a.status_code, a.latency_ms, left(a.response_body, $10) AS response_body, left(a.error, $11) AS error,
+              d.message_id, d.webhook_id, d.channel_kind, d.status AS delivery_status, m.event_type
        FROM delivery_attempts a JOIN deliveries d ON d.delivery_id = a.delivery_id JOIN messages m ON m.message_id = d.message_id
-       WHERE d.organization_id = $1 AND d.webhook_id = $2
+       WHERE a.webhook_id = $2 AND d.organization_id = $1
+         AND ($9::bigint IS NULL OR a.attempt_id < $9)
          AND ($3::boolean IS NULL OR a.succeeded = $3)
          AND ($4::text IS NULL OR d.channel_kind = $4)
          AND ($5::text IS NULL OR m.event_type = $5)
          AND ($6::text IS NULL OR a.at >= $6) AND ($7::text IS NULL OR a.at <= $7)
        ORDER BY a.attempt_id DESC LIMIT $8`,
-      [f.organizationId, f.webhookId, f.status === undefined ? null : f.status === 'succeeded', f.channel ?? null, f.eventType ?? null, f.since ?? null, f.until ?? null, f.limit],
+      [
+        f.organizationId,
+        f.webhookId,
+        f.status === undefined ? null : f.status === 'succeeded',
+        f.channel ?? null,
+        f.eventType ?? null,
+        f.since ?? null,
+        f.until ?? null,
+        f.limit,
+        f.before ?? null,
+        ATTEMPT_TEXT_LIMITS.responseBody,
+        ATTEMPT_TEXT_LIMITS.error,
+      ],
     );
     return result.rows.map((r) => ({
+      attemptId: Number(r.attempt_id),
       messageId: r.message_id,
       eventType: r.event_type,
-      data: JSON.parse(r.data) as unknown,
       webhookId: r.webhook_id,
       channel: r.channel_kind,
       attempt: r.attempt,
@@ -205,12 +217,24 @@ export class PostgresDeliveryQueue implements DeliveryQueue {
     }));
   }
 
+  async message(f: { organizationId: string; webhookId: string; messageId: string }): Promise<StoredMessage | undefined> {
+    const result = await this.pool.query<{ message_id: string; event_type: string; accepted_at: string; data: string }>(
+      `SELECT m.message_id, m.event_type, m.accepted_at, m.data FROM messages m
+       WHERE m.message_id = $1 AND m.organization_id = $2
+         AND EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = m.message_id AND d.webhook_id = $3)`,
+      [f.messageId, f.organizationId, f.webhookId],
+    );
+    const row = result.rows[0];
+    return row && { messageId: row.message_id, eventType: row.event_type, acceptedAt: row.accepted_at, dataJson: row.data };
+  }
+
   async reschedule(f: { organizationId: string; webhookId: string; messageId?: string; since?: string; until?: string; now: number }): Promise<number> {
     const result = f.messageId
       ? // A job whose lease expired with no outcome is stranded, not being attempted: it may be retried too.
         await this.pool.query(
           `UPDATE deliveries SET status = 'scheduled', next_attempt_at = $1, lease_until = NULL, leased_by = NULL, claims = 0
-           WHERE organization_id = $2 AND webhook_id = $3 AND message_id = $4 AND (status <> 'leased' OR lease_until <= $1)`,
+           WHERE organization_id = $2 AND webhook_id = $3 AND message_id = $4 AND (status <> 'leased' OR lease_until <= $1)
+             AND status <> 'cancelled'`,
           [f.now, f.organizationId, f.webhookId, f.messageId],
         )
       : await this.pool.query(
@@ -227,20 +251,21 @@ export class PostgresDeliveryQueue implements DeliveryQueue {
     const result = await this.pool.query<{ webhook_id: string; error: string | null; status_code: number | null; at: string; channel_kind: string }>(
       `SELECT DISTINCT ON (d.webhook_id) d.webhook_id, a.error, a.status_code, a.at, d.channel_kind
        FROM deliveries d JOIN delivery_attempts a ON a.delivery_id = d.delivery_id
-       WHERE d.webhook_id = ANY($1::text[]) AND NOT a.succeeded
+       WHERE d.webhook_id = ANY($1::text[]) AND NOT a.succeeded AND NOT a.cancelled
        ORDER BY d.webhook_id, a.attempt_id DESC`,
       [webhookIds],
     );
     return new Map(result.rows.map((r) => [r.webhook_id, { message: r.error ?? 'failed', channel: r.channel_kind, statusCode: r.status_code, at: r.at }]));
   }
 
-  async failureStreak(webhookId: string) {
+  async failureStreak(webhookId: string, after?: string) {
+    // After the later of the last success and `after` (the webhook's last resume or channel change).
     const result = await this.pool.query<{ n: string; since: string | null }>(
       `SELECT count(*) AS n, min(a.at) AS since FROM delivery_attempts a JOIN deliveries d ON d.delivery_id = a.delivery_id
-       WHERE d.webhook_id = $1 AND NOT a.succeeded AND a.attempt_id > coalesce((
+       WHERE d.webhook_id = $1 AND NOT a.succeeded AND NOT a.cancelled AND ($2::text IS NULL OR a.at >= $2) AND a.attempt_id > coalesce((
          SELECT max(a2.attempt_id) FROM delivery_attempts a2 JOIN deliveries d2 ON d2.delivery_id = a2.delivery_id
          WHERE d2.webhook_id = $1 AND a2.succeeded), 0)`,
-      [webhookId],
+      [webhookId, after ?? null],
     );
     return { count: Number(result.rows[0]!.n), since: result.rows[0]!.since ?? undefined };
   }

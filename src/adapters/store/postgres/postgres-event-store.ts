@@ -3,6 +3,7 @@ import { GENESIS } from '../../../domain/index.js';
 import type {
   AppendResult,
   EventStore,
+  LoggedEvent,
   NewEvent,
   ReadAllOptions,
   ReadStreamOptions,
@@ -106,10 +107,22 @@ export class PostgresEventStore implements EventStore {
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<readonly StoredEvent[]> {
     const result = await this.pool.query<EventRow>(
-      `SELECT ${COLUMNS} FROM events WHERE stream_id = $1 AND revision <= $2 AND ($3::text IS NULL OR recorded_at <= $3) ORDER BY revision`,
-      [streamId, options.toRevision ?? 2_147_483_647, options.until ?? null],
+      `SELECT ${COLUMNS} FROM events WHERE stream_id = $1 AND revision > $4 AND revision <= $2 AND ($3::text IS NULL OR recorded_at <= $3)
+       ORDER BY revision LIMIT $5`,
+      [streamId, options.toRevision ?? 2_147_483_647, options.until ?? null, options.afterRevision ?? 0, options.limit ?? null],
     );
     return result.rows.map(toStored);
+  }
+
+  async readAllData(options: ReadAllOptions = {}): Promise<readonly LoggedEvent[]> {
+    const limit = Math.min(Math.max(1, options.limit ?? 1000), MAX_PAGE);
+    // The projection's columns only: no metadata or hashes to send and parse.
+    const result = await this.pool.query<Pick<EventRow, 'position' | 'stream_id' | 'revision' | 'type' | 'version' | 'data'>>(
+      `SELECT position, stream_id, revision, type, version, data FROM events WHERE position > $1 AND ($2::text IS NULL OR starts_with(stream_id, $2))
+       ORDER BY position LIMIT $3`,
+      [options.after ?? 0, options.streamPrefix ?? null, limit],
+    );
+    return result.rows.map((r) => ({ streamId: r.stream_id, revision: r.revision, position: Number(r.position), type: r.type, version: r.version, data: JSON.parse(r.data) as unknown }));
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<readonly StoredEvent[]> {

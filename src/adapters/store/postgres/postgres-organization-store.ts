@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
-import type { ApiKeyRecord, CreateOrganizationResult, Organization, OrganizationStore } from '../../../ports/organizations.js';
-import { type KeyRow, type OrgRow, toApiKey as toKey, toOrganization as toOrg } from '../../shared/organization-rows.js';
+import type { ApiKeyRecord, CreateOrganizationResult, Credential, Organization, OrganizationStore } from '../../../ports/organizations.js';
+import { CREDENTIAL_QUERY, type CredentialRow, type KeyRow, type OrgRow, toApiKey as toKey, toCredential, toOrganization as toOrg } from '../../shared/organization-rows.js';
 
 export class PostgresOrganizationStore implements OrganizationStore {
   constructor(private readonly pool: Pool) {}
@@ -29,6 +29,11 @@ export class PostgresOrganizationStore implements OrganizationStore {
   async findApiKey(keyId: string): Promise<ApiKeyRecord | undefined> {
     const result = await this.pool.query<KeyRow>('SELECT * FROM api_keys WHERE key_id = $1', [keyId]);
     return result.rows[0] ? toKey(result.rows[0]) : undefined;
+  }
+
+  async findCredential(keyId: string): Promise<Credential | undefined> {
+    const result = await this.pool.query<CredentialRow>({ name: 'hookledger-find-credential', text: CREDENTIAL_QUERY('$1'), values: [keyId] });
+    return result.rows[0] ? toCredential(result.rows[0]) : undefined;
   }
 
   async revokeApiKey(keyId: string, at: string): Promise<boolean> {

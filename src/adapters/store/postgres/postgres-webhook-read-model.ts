@@ -32,6 +32,12 @@ export class PostgresWebhookReadModel implements WebhookReadModel {
     return result.rows[0] ? toRow(result.rows[0]) : undefined;
   }
 
+  async getMany(webhookIds: readonly string[]): Promise<ReadonlyMap<string, WebhookRow>> {
+    if (webhookIds.length === 0) return new Map();
+    const result = await this.pool.query<Row & { webhook_id: string }>('SELECT webhook_id, state, version, sequence FROM webhook_list WHERE webhook_id = ANY($1)', [webhookIds]);
+    return new Map(result.rows.map((r) => [r.webhook_id, toRow(r)]));
+  }
+
   async apply(rows: readonly WebhookRow[], checkpoint: number): Promise<void> {
     await inTransaction(this.pool, async (client) => {
       await client.query('SELECT pg_advisory_xact_lock($1)', [PROJECTION_LOCK]);

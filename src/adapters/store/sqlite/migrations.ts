@@ -142,6 +142,55 @@ export const migrations: Migration[] = [
     // Counts claims since the job's last outcome, so a job that keeps stopping its worker is set aside (poison job).
     sql: `ALTER TABLE deliveries ADD COLUMN claims INTEGER NOT NULL DEFAULT 0;`,
   },
+  {
+    version: 8,
+    name: 'stable channel ids: jobs refer to their channel, cancelled outcomes',
+    // ADR 0015. Queued jobs get the id the upcaster gives the channel at their index (ch_<index + 1>);
+    // a cancellation is logged like an attempt but is no delivery error. The list projection
+    // held channels without ids: it is emptied and its checkpoint dropped, so the next catch-up
+    // rebuilds it from the log (stored events are never rewritten).
+    sql: `
+      ALTER TABLE deliveries ADD COLUMN channel_id TEXT;
+      UPDATE deliveries SET channel_id = 'ch_' || (channel_index + 1);
+      ALTER TABLE delivery_attempts ADD COLUMN cancelled INTEGER NOT NULL DEFAULT 0;
+      DELETE FROM webhook_list;
+      DELETE FROM projection_checkpoints WHERE name = 'webhook_list';
+    `,
+  },
+  {
+    version: 9,
+    name: 'delivery log by webhook',
+    // The log pages a webhook's attempts newest first: an index on (webhook_id, attempt_id) walks
+    // one page instead of sorting all its attempts. The trigger fills the column, so whoever
+    // records attempts need not know it.
+    sql: `
+      ALTER TABLE delivery_attempts ADD COLUMN webhook_id TEXT;
+      UPDATE delivery_attempts SET webhook_id = (SELECT d.webhook_id FROM deliveries d WHERE d.delivery_id = delivery_attempts.delivery_id);
+      CREATE INDEX delivery_attempts_webhook ON delivery_attempts (webhook_id, attempt_id);
+      CREATE TRIGGER delivery_attempts_webhook_id AFTER INSERT ON delivery_attempts WHEN NEW.webhook_id IS NULL
+      BEGIN
+        UPDATE delivery_attempts SET webhook_id = (SELECT d.webhook_id FROM deliveries d WHERE d.delivery_id = NEW.delivery_id)
+        WHERE attempt_id = NEW.attempt_id;
+      END;
+    `,
+  },
+  {
+    version: 10,
+    name: 'fair claims: endpoints, their due jobs in order, rate-limit pacing',
+    // ADR 0014. An endpoint is one channel of one webhook. The claim walks the endpoints with due
+    // jobs (one index seek each) and reads only each one's oldest, so its cost follows the number
+    // of due endpoints, not of due jobs. One pacing row per rate-limited endpoint; a row whose
+    // time has passed says nothing and is deleted.
+    sql: `
+      ALTER TABLE deliveries ADD COLUMN endpoint TEXT GENERATED ALWAYS AS (webhook_id || '/' || coalesce(channel_id, 'ch_' || (channel_index + 1))) VIRTUAL;
+      CREATE INDEX deliveries_endpoint_due ON deliveries (endpoint, next_attempt_at, delivery_id) WHERE status = 'scheduled';
+      CREATE TABLE delivery_endpoints (
+        endpoint    TEXT PRIMARY KEY,
+        paced_until REAL NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX delivery_endpoints_paced ON delivery_endpoints (paced_until);
+    `,
+  },
 ];
 
 /**

@@ -4,6 +4,7 @@ import type {
   AcceptedMessage,
   AttemptFilter,
   AttemptRecord,
+  ClaimOptions,
   ClaimedDelivery,
   DeliveryAttemptView,
   DeliveryQueue,
@@ -11,6 +12,26 @@ import type {
   LastDeliveryError,
   NextStep,
 } from '../../../ports/delivery-queue.js';
+import { ATTEMPT_TEXT_LIMITS, type StoredMessage } from '../../../ports/delivery-queue.js';
+import { type PacedRow, pacingAfter } from '../../shared/fair-claim.js';
+import { GroupCommit, type Settled, settle } from '../../shared/group-commit.js';
+import { FAIR_CLAIM_SQL, PACE_SQL, fairClaimParams } from './fair-claim.js';
+
+interface EnqueueCall {
+  readonly message: AcceptedMessage;
+  readonly targets: readonly DeliveryTarget[];
+  readonly idempotency: { readonly key: string; readonly expiresAt: string } | undefined;
+}
+interface EnqueueResult {
+  messageId: string;
+  duplicate: boolean;
+}
+interface RecordCall {
+  readonly deliveryId: number;
+  readonly workerId: string;
+  readonly attempt: AttemptRecord;
+  readonly next: NextStep;
+}
 
 interface ClaimRow {
   delivery_id: number;
@@ -19,6 +40,7 @@ interface ClaimRow {
   webhook_id: string;
   webhook_name: string;
   channel_index: number;
+  channel_id: string;
   channel: string;
   attempts: number;
   claims: number;
@@ -32,12 +54,17 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
   private readonly saveKey: Statement;
   private readonly insertMessage: Statement;
   private readonly insertDelivery: Statement;
-  private readonly due: Statement<[{ now: number; limit: number }], ClaimRow>;
+  private readonly due: Statement<[ReturnType<typeof fairClaimParams>], ClaimRow & PacedRow>;
   private readonly lease: Statement;
   private readonly insertAttempt: Statement;
   private readonly finish: Statement;
 
   private readonly statements = new Map<string, Statement>();
+  // Group commit (ADR 0013): the writes of one loop turn (publishes, claims, outcomes) share one transaction and its fsync.
+  private readonly writes = new GroupCommit<() => unknown, unknown>((batch) => this.writeBatch(batch));
+  private readonly enqueueListeners = new Set<() => void>();
+  /** Set by a publish with due jobs in the batch being written; the listeners hear of it once it committed. */
+  private jobsDue = false;
 
   /** Prepared once per SQL text: preparing costs more than running these small queries. */
   private stmt(sql: string): Statement {
@@ -57,17 +84,11 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
     );
     this.insertMessage = db.prepare('INSERT INTO messages (message_id, organization_id, event_type, data, accepted_at) VALUES (?, ?, ?, ?, ?)');
     this.insertDelivery = db.prepare(
-      `INSERT INTO deliveries (message_id, organization_id, webhook_id, webhook_name, channel_index, channel, status, next_attempt_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO deliveries (message_id, organization_id, webhook_id, webhook_name, channel_index, channel, status, next_attempt_at, channel_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    // Due jobs, and leased ones whose worker died (lease expired), oldest due first.
-    this.due = db.prepare(
-      `SELECT d.delivery_id, d.message_id, d.organization_id, d.webhook_id, d.webhook_name, d.channel_index, d.channel, d.attempts, d.claims,
-              m.event_type, m.data, m.accepted_at
-       FROM deliveries d JOIN messages m ON m.message_id = d.message_id
-       WHERE (d.status = 'scheduled' AND d.next_attempt_at <= @now) OR (d.status = 'leased' AND d.lease_until <= @now)
-       ORDER BY coalesce(d.next_attempt_at, d.lease_until) LIMIT @limit`,
-    );
+    // Due jobs, and leased ones whose worker died (lease expired): the domain's pickFairly (ADR 0014).
+    this.due = db.prepare(FAIR_CLAIM_SQL);
     this.lease = db.prepare("UPDATE deliveries SET status = 'leased', lease_until = ?, leased_by = ?, claims = claims + 1 WHERE delivery_id = ?");
     this.insertAttempt = db.prepare(
       `INSERT INTO delivery_attempts (delivery_id, attempt, at, succeeded, status_code, latency_ms, response_body, error)
@@ -75,47 +96,95 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
     );
     this.finish = db.prepare(
       `UPDATE deliveries SET status = ?, attempts = attempts + 1, next_attempt_at = ?, lease_until = NULL, leased_by = NULL, claims = 0
-       WHERE delivery_id = ? AND status = 'leased' AND leased_by = ?`,
+       WHERE delivery_id = ? AND status = 'leased' AND leased_by = ?
+       RETURNING attempts`,
     );
   }
 
   async enqueue(message: AcceptedMessage, targets: readonly DeliveryTarget[], idempotency?: { key: string; expiresAt: string }) {
-    const data = JSON.stringify(message.data ?? null);
-    const now = Date.parse(message.acceptedAt);
-    return this.db
-      .transaction(() => {
-        if (idempotency) {
-          const known = this.findKey.get(message.organizationId, idempotency.key);
-          if (known && Date.parse(known.expires_at) > now) return { messageId: known.message_id, duplicate: true };
-          this.saveKey.run(message.organizationId, idempotency.key, message.messageId, idempotency.expiresAt);
-        }
-        this.insertMessage.run(message.messageId, message.organizationId, message.eventType, data, message.acceptedAt);
-        for (const t of targets) {
-          const status = t.held ? 'held' : 'scheduled';
-          this.insertDelivery.run(message.messageId, message.organizationId, t.webhookId, t.webhookName, t.channelIndex, JSON.stringify(t.channel), status, t.held ? null : now);
-        }
-        return { messageId: message.messageId, duplicate: false };
-      })
-      .immediate();
+    return this.write(() => this.storeMessage({ message, targets, idempotency }));
   }
 
-  async claim(options: { workerId: string; now: number; leaseMs: number; limit: number }): Promise<readonly ClaimedDelivery[]> {
-    return this.db
-      .transaction(() => {
-        const rows = this.due.all({ now: options.now, limit: options.limit });
-        for (const r of rows) this.lease.run(options.now + options.leaseMs, options.workerId, r.delivery_id);
-        return rows.map((r) => ({
-          deliveryId: r.delivery_id,
-          webhookId: r.webhook_id,
-          webhookName: r.webhook_name,
-          channelIndex: r.channel_index,
-          channel: JSON.parse(r.channel) as Channel,
-          attempts: r.attempts,
-          claimsWithoutOutcome: r.claims,
-          message: { messageId: r.message_id, organizationId: r.organization_id, eventType: r.event_type, data: JSON.parse(r.data) as unknown, acceptedAt: r.accepted_at },
-        }));
-      })
+  onEnqueued(listener: () => void): () => void {
+    this.enqueueListeners.add(listener);
+    return () => void this.enqueueListeners.delete(listener);
+  }
+
+  /** Runs `work` in the next group commit, in a savepoint of its own; resolves once that committed. */
+  private write<T>(work: () => T): Promise<T> {
+    return this.writes.submit(work) as Promise<T>;
+  }
+
+  /**
+   * Every write of one loop turn in one IMMEDIATE transaction, each in a savepoint, so one whose
+   * own rows fail is rolled back and rejected alone. When SQLite ends the whole transaction
+   * itself (disk full, I/O error), nothing after it may run outside it: the batch fails.
+   */
+  private writeBatch(batch: readonly (() => unknown)[]): Settled<unknown>[] {
+    const one = this.db.transaction((work: () => unknown) => work());
+    this.jobsDue = false;
+    const settled = this.db
+      .transaction(() =>
+        batch.map((work) => {
+          const s = settle(() => one(work));
+          if (!s.ok && !this.db.inTransaction) throw s.error;
+          return s;
+        }),
+      )
       .immediate();
+    if (this.jobsDue) {
+      for (const listener of this.enqueueListeners) {
+        try {
+          listener();
+        } catch {
+          // a wake-up hint; the jobs are stored either way
+        }
+      }
+    }
+    return settled;
+  }
+
+  private storeMessage({ message, targets, idempotency }: EnqueueCall): EnqueueResult {
+    const data = JSON.stringify(message.data ?? null);
+    const now = Date.parse(message.acceptedAt);
+    if (idempotency) {
+      const known = this.findKey.get(message.organizationId, idempotency.key);
+      if (known && Date.parse(known.expires_at) > now) return { messageId: known.message_id, duplicate: true };
+      this.saveKey.run(message.organizationId, idempotency.key, message.messageId, idempotency.expiresAt);
+    }
+    this.insertMessage.run(message.messageId, message.organizationId, message.eventType, data, message.acceptedAt);
+    for (const t of targets) {
+      const status = t.held ? 'held' : 'scheduled';
+      this.jobsDue ||= !t.held;
+      this.insertDelivery.run(message.messageId, message.organizationId, t.webhookId, t.webhookName, t.channelIndex, JSON.stringify(t.channel), status, t.held ? null : now, t.channelId);
+    }
+    return { messageId: message.messageId, duplicate: false };
+  }
+
+  async claim(options: ClaimOptions): Promise<readonly ClaimedDelivery[]> {
+    return this.write(() => {
+      const rows = this.due.all(fairClaimParams(options));
+      for (const r of rows) this.lease.run(options.now + options.leaseMs, options.workerId, r.delivery_id);
+      this.pace(pacingAfter(rows, options.now), options.now);
+      return rows.map((r) => ({
+        deliveryId: r.delivery_id,
+        webhookId: r.webhook_id,
+        webhookName: r.webhook_name,
+        channelIndex: r.channel_index,
+        channelId: r.channel_id,
+        channel: JSON.parse(r.channel) as Channel,
+        attempts: r.attempts,
+        claimsWithoutOutcome: r.claims,
+        message: { messageId: r.message_id, organizationId: r.organization_id, eventType: r.event_type, data: JSON.parse(r.data) as unknown, acceptedAt: r.accepted_at },
+      }));
+    });
+  }
+
+  /** Stores rate-limited endpoints' pacing after a claim (in its transaction, so every process paces them together). */
+  private pace(pacing: ReadonlyMap<string, number>, now: number): void {
+    if (pacing.size === 0) return;
+    this.stmt(PACE_SQL.prune).run(now);
+    for (const [endpoint, pacedUntil] of pacing) this.stmt(PACE_SQL.upsert).run(endpoint, pacedUntil);
   }
 
   async hold(deliveryId: number, workerId: string): Promise<boolean> {
@@ -124,6 +193,24 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
         "UPDATE deliveries SET status = 'held', next_attempt_at = NULL, lease_until = NULL, leased_by = NULL, claims = 0 WHERE delivery_id = ? AND status = 'leased' AND leased_by = ?",
       ).run(deliveryId, workerId).changes === 1
     );
+  }
+
+  async cancel(deliveryId: number, workerId: string, outcome: { at: string; error: string }): Promise<boolean> {
+    return this.db
+      .transaction(() => {
+        const finished = this.stmt(
+          `UPDATE deliveries SET status = 'cancelled', attempts = attempts + 1, next_attempt_at = NULL, lease_until = NULL, leased_by = NULL, claims = 0
+           WHERE delivery_id = ? AND status = 'leased' AND leased_by = ? RETURNING attempts`,
+        ).get(deliveryId, workerId) as { attempts: number } | undefined;
+        if (!finished) return false;
+        // Shown in the delivery log like an attempt, marked so it is neither a last_error nor part of a failure streak.
+        this.stmt(
+          `INSERT INTO delivery_attempts (delivery_id, attempt, at, succeeded, status_code, latency_ms, response_body, error, cancelled)
+           VALUES (?, ?, ?, 0, NULL, 0, NULL, ?, 1)`,
+        ).run(deliveryId, finished.attempts, outcome.at, outcome.error);
+        return true;
+      })
+      .immediate();
   }
 
   async release(deliveryId: number, workerId: string): Promise<boolean> {
@@ -137,23 +224,29 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
   }
 
   async record(deliveryId: number, workerId: string, attempt: AttemptRecord, next: NextStep): Promise<boolean> {
-    return this.db
-      .transaction(() => {
-        const nextAt = next.status === 'scheduled' ? next.at : null;
-        const updated = this.finish.run(next.status, nextAt, deliveryId, workerId).changes === 1;
-        if (!updated) return false; // lease lost: the other worker's attempt counts
-        const n = (this.stmt('SELECT attempts FROM deliveries WHERE delivery_id = ?').pluck().get(deliveryId) as number) ?? 0;
-        this.insertAttempt.run(deliveryId, n, attempt.at, attempt.succeeded ? 1 : 0, attempt.statusCode, attempt.latencyMs, attempt.responseBody ?? null, attempt.error ?? null);
-        return true;
-      })
-      .immediate();
+    return this.write(() => this.storeOutcome({ deliveryId, workerId, attempt, next }));
+  }
+
+  /** One outcome, inside its batch's transaction: the attempt is written only while this worker holds the lease. */
+  private storeOutcome({ deliveryId, workerId, attempt, next }: RecordCall): boolean {
+    const nextAt = next.status === 'scheduled' ? next.at : null;
+    const finished = this.finish.get(next.status, nextAt, deliveryId, workerId) as { attempts: number } | undefined;
+    if (!finished) return false; // lease lost: the other worker's attempt counts
+    this.insertAttempt.run(deliveryId, finished.attempts, attempt.at, attempt.succeeded ? 1 : 0, attempt.statusCode, attempt.latencyMs, attempt.responseBody ?? null, attempt.error ?? null);
+    return true;
   }
 
   async attempts(f: AttemptFilter): Promise<readonly DeliveryAttemptView[]> {
+    // No payload, and the texts cut to the log's limits: a page costs the same whatever the messages weigh.
+    // (m.event_type comes before m.data in the row, so SQLite never reads a large message's overflow pages.)
+    // The (webhook_id, attempt_id) index walks the page newest first: no sort of all the webhook's attempts.
     const rows = this.stmt(
-        `SELECT a.*, d.message_id, d.webhook_id, d.channel, d.status AS delivery_status, m.event_type, m.data
+        `SELECT a.attempt_id, a.attempt, a.at, a.succeeded, a.status_code, a.latency_ms,
+                substr(a.response_body, 1, @bodyChars) AS response_body, substr(a.error, 1, @errorChars) AS error,
+                d.message_id, d.webhook_id, json_extract(d.channel, '$.channel') AS channel_kind, d.status AS delivery_status, m.event_type
          FROM delivery_attempts a JOIN deliveries d ON d.delivery_id = a.delivery_id JOIN messages m ON m.message_id = d.message_id
-         WHERE d.organization_id = @org AND d.webhook_id = @webhook
+         WHERE a.webhook_id = @webhook AND d.organization_id = @org
+           AND (@before IS NULL OR a.attempt_id < @before)
            AND (@status IS NULL OR a.succeeded = @status)
            AND (@channel IS NULL OR json_extract(d.channel, '$.channel') = @channel)
            AND (@eventType IS NULL OR m.event_type = @eventType)
@@ -162,19 +255,22 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
       ).all({
         org: f.organizationId,
         webhook: f.webhookId,
+        before: f.before ?? null,
         status: f.status === undefined ? null : f.status === 'succeeded' ? 1 : 0,
         channel: f.channel ?? null,
         eventType: f.eventType ?? null,
         since: f.since ?? null,
         until: f.until ?? null,
         limit: f.limit,
-      }) as (Record<string, unknown> & { channel: string })[];
+        bodyChars: ATTEMPT_TEXT_LIMITS.responseBody,
+        errorChars: ATTEMPT_TEXT_LIMITS.error,
+      }) as Record<string, unknown>[];
     return rows.map((r) => ({
+      attemptId: r.attempt_id as number,
       messageId: r.message_id as string,
       eventType: r.event_type as string,
-      data: JSON.parse(r.data as string) as unknown,
       webhookId: r.webhook_id as string,
-      channel: (JSON.parse(r.channel) as Channel).channel,
+      channel: r.channel_kind as string,
       attempt: r.attempt as number,
       at: r.at as string,
       succeeded: r.succeeded === 1,
@@ -186,11 +282,23 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
     }));
   }
 
+  async message(f: { organizationId: string; webhookId: string; messageId: string }): Promise<StoredMessage | undefined> {
+    const row = this.stmt(
+      `SELECT m.message_id, m.event_type, m.accepted_at, m.data FROM messages m
+       WHERE m.message_id = @message AND m.organization_id = @org
+         AND EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = m.message_id AND d.webhook_id = @webhook)`,
+    ).get({ message: f.messageId, org: f.organizationId, webhook: f.webhookId }) as
+      | { message_id: string; event_type: string; accepted_at: string; data: string }
+      | undefined;
+    return row && { messageId: row.message_id, eventType: row.event_type, acceptedAt: row.accepted_at, dataJson: row.data };
+  }
+
   async reschedule(f: { organizationId: string; webhookId: string; messageId?: string; since?: string; until?: string; now: number }): Promise<number> {
     const sql = f.messageId
       ? // A job whose lease expired with no outcome is stranded, not being attempted: it may be retried too.
         `UPDATE deliveries SET status = 'scheduled', next_attempt_at = @now, lease_until = NULL, leased_by = NULL, claims = 0
-         WHERE organization_id = @org AND webhook_id = @webhook AND message_id = @message AND (status != 'leased' OR lease_until <= @now)`
+         WHERE organization_id = @org AND webhook_id = @webhook AND message_id = @message AND (status != 'leased' OR lease_until <= @now)
+           AND status != 'cancelled'`
       : `UPDATE deliveries SET status = 'scheduled', next_attempt_at = @now, claims = 0
          WHERE organization_id = @org AND webhook_id = @webhook AND status IN ('failed', 'held')
            AND message_id IN (SELECT message_id FROM messages WHERE accepted_at >= @since AND (@until IS NULL OR accepted_at <= @until))`;
@@ -204,19 +312,20 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
          SELECT d.webhook_id, a.error, a.status_code, a.at, json_extract(d.channel, '$.channel') AS channel,
                 row_number() OVER (PARTITION BY d.webhook_id ORDER BY a.attempt_id DESC) AS rn
          FROM deliveries d JOIN delivery_attempts a ON a.delivery_id = d.delivery_id
-         WHERE d.webhook_id IN (SELECT value FROM json_each(?)) AND a.succeeded = 0)
+         WHERE d.webhook_id IN (SELECT value FROM json_each(?)) AND a.succeeded = 0 AND a.cancelled = 0)
        WHERE rn = 1`,
     ).all(JSON.stringify(webhookIds)) as { webhook_id: string; error: string | null; status_code: number | null; at: string; channel: string }[];
     return new Map(rows.map((r) => [r.webhook_id, { message: r.error ?? 'failed', channel: r.channel, statusCode: r.status_code, at: r.at }]));
   }
 
-  async failureStreak(webhookId: string) {
+  async failureStreak(webhookId: string, after?: string) {
+    // After the later of the last success and `after` (the webhook's last resume or channel change).
     const row = this.stmt(
         `SELECT count(*) AS n, min(a.at) AS since FROM delivery_attempts a JOIN deliveries d ON d.delivery_id = a.delivery_id
-         WHERE d.webhook_id = @w AND a.succeeded = 0 AND a.attempt_id > coalesce((
+         WHERE d.webhook_id = @w AND a.succeeded = 0 AND a.cancelled = 0 AND (@after IS NULL OR a.at >= @after) AND a.attempt_id > coalesce((
            SELECT max(a2.attempt_id) FROM delivery_attempts a2 JOIN deliveries d2 ON d2.delivery_id = a2.delivery_id
            WHERE d2.webhook_id = @w AND a2.succeeded = 1), 0)`,
-      ).get({ w: webhookId }) as { n: number; since: string | null };
+      ).get({ w: webhookId, after: after ?? null }) as { n: number; since: string | null };
     return { count: row.n, since: row.since ?? undefined };
   }
 

@@ -2,6 +2,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import type {
   AppendResult,
   EventStore,
+  LoggedEvent,
   NewEvent,
   ReadAllOptions,
   ReadStreamOptions,
@@ -26,6 +27,10 @@ interface EventRow {
 
 const MAX_PAGE = 10_000;
 const COLUMNS = 'position, event_id, stream_id, revision, type, version, data, metadata, hash, chain';
+// What projections fold: a third less to read and no metadata to parse (replay speed, ADR 0016).
+const DATA_COLUMNS = 'position, stream_id, revision, type, version, data';
+// Read as arrays (better-sqlite3's raw mode), in DATA_COLUMNS order: no object per row to build and drop.
+type DataRow = [position: number, streamId: string, revision: number, type: string, version: number, data: string];
 
 const toStored = (row: EventRow): StoredEvent => ({
   eventId: row.event_id,
@@ -45,9 +50,12 @@ export class SqliteEventStore implements EventStore {
   private readonly currentRevision: Statement<[string], { revision: number }>;
   private readonly insertEvent: Statement;
   private readonly upsertStream: Statement;
-  private readonly selectStream: Statement<[string, number, string], EventRow>;
+  private readonly selectStream: Statement<[string, number, number, string, number], EventRow>;
+  private readonly selectStreamAfter: Statement<[string, number], EventRow>;
   private readonly selectAll: Statement<[number, number], EventRow>;
   private readonly selectAllPrefix: Statement<[number, string, string, number], EventRow>;
+  private readonly selectDataPrefix: Statement<[number, string, string, number], DataRow>;
+  private readonly selectData: Statement<[number, number], DataRow>;
   private readonly lastInStream: Statement<[string], { hash: string }>;
   private readonly lastChain: Statement<[], { chain: string }>;
 
@@ -64,8 +72,10 @@ export class SqliteEventStore implements EventStore {
       'INSERT INTO streams (stream_id, revision) VALUES (?, ?) ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision',
     );
     this.selectStream = db.prepare(
-      `SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? AND recorded_at <= ? ORDER BY revision`,
+      `SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision > ? AND revision <= ? AND recorded_at <= ? ORDER BY revision LIMIT ?`,
     );
+    // The hot read (a cached state checking for newer events) without the bounds it does not use: a bound LIMIT costs several µs here.
+    this.selectStreamAfter = db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision > ? ORDER BY revision`);
     this.lastInStream = db.prepare('SELECT hash FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1');
     this.lastChain = db.prepare('SELECT chain FROM events ORDER BY position DESC LIMIT 1');
     this.selectAll = db.prepare(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`);
@@ -74,6 +84,12 @@ export class SqliteEventStore implements EventStore {
     this.selectAllPrefix = db.prepare(
       `SELECT ${COLUMNS} FROM events WHERE position > ? AND +stream_id >= ? AND +stream_id < ? ORDER BY position LIMIT ?`,
     );
+    this.selectData = db.prepare<[number, number], DataRow>(`SELECT ${DATA_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw();
+    this.selectDataPrefix = db
+      .prepare<[number, string, string, number], DataRow>(
+        `SELECT ${DATA_COLUMNS} FROM events WHERE position > ? AND +stream_id >= ? AND +stream_id < ? ORDER BY position LIMIT ?`,
+      )
+      .raw();
   }
 
   private sealed = false;
@@ -138,7 +154,11 @@ export class SqliteEventStore implements EventStore {
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<readonly StoredEvent[]> {
     this.sealUnsealed();
-    const rows = this.selectStream.all(streamId, options.toRevision ?? Number.MAX_SAFE_INTEGER, options.until ?? '\uffff');
+    const bounded = options.toRevision !== undefined || options.until !== undefined || options.limit !== undefined;
+    const after = options.afterRevision ?? 0;
+    const rows = bounded
+      ? this.selectStream.all(streamId, after, options.toRevision ?? Number.MAX_SAFE_INTEGER, options.until ?? '\uffff', options.limit ?? -1)
+      : this.selectStreamAfter.all(streamId, after);
     return rows.map(toStored);
   }
 
@@ -151,6 +171,22 @@ export class SqliteEventStore implements EventStore {
         ? this.selectAll.all(after, limit)
         : this.selectAllPrefix.all(after, options.streamPrefix, `${options.streamPrefix}\uffff`, limit);
     return rows.map(toStored);
+  }
+
+  async readAllData(options: ReadAllOptions = {}): Promise<readonly LoggedEvent[]> {
+    this.sealUnsealed();
+    const after = options.after ?? 0;
+    const limit = Math.min(Math.max(1, options.limit ?? 1000), MAX_PAGE);
+    const rows =
+      options.streamPrefix === undefined
+        ? this.selectData.all(after, limit)
+        : this.selectDataPrefix.all(after, options.streamPrefix, `${options.streamPrefix}\uffff`, limit);
+    const events: LoggedEvent[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const [position, streamId, revision, type, version, data] = rows[i]!;
+      events[i] = { streamId, revision, position, type, version, data: JSON.parse(data) as unknown };
+    }
+    return events;
   }
 
   async close(): Promise<void> {

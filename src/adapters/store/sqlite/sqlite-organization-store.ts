@@ -1,6 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { ApiKeyRecord, CreateOrganizationResult, Organization, OrganizationStore } from '../../../ports/organizations.js';
-import { type KeyRow, type OrgRow, toApiKey as toKey, toOrganization as toOrg } from '../../shared/organization-rows.js';
+import type { ApiKeyRecord, CreateOrganizationResult, Credential, Organization, OrganizationStore } from '../../../ports/organizations.js';
+import { CREDENTIAL_QUERY, type CredentialRow, type KeyRow, type OrgRow, toApiKey as toKey, toCredential, toOrganization as toOrg } from '../../shared/organization-rows.js';
 
 export class SqliteOrganizationStore implements OrganizationStore {
   private readonly insertOrg: Statement;
@@ -10,6 +10,7 @@ export class SqliteOrganizationStore implements OrganizationStore {
   private readonly insertKey: Statement;
   private readonly selectKey: Statement<[string], KeyRow>;
   private readonly revoke: Statement;
+  private readonly selectCredential: Statement<[string], CredentialRow>;
 
   constructor(db: Database) {
     this.insertOrg = db.prepare('INSERT INTO organizations (id, name, catalog_id, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
@@ -19,6 +20,7 @@ export class SqliteOrganizationStore implements OrganizationStore {
     this.insertKey = db.prepare('INSERT INTO api_keys (key_id, organization_id, hash, created_at) VALUES (?, ?, ?, ?)');
     this.selectKey = db.prepare('SELECT * FROM api_keys WHERE key_id = ?');
     this.revoke = db.prepare('UPDATE api_keys SET revoked_at = coalesce(revoked_at, ?) WHERE key_id = ?');
+    this.selectCredential = db.prepare(CREDENTIAL_QUERY('?'));
   }
 
   async createOrganization(o: Organization): Promise<CreateOrganizationResult> {
@@ -42,6 +44,11 @@ export class SqliteOrganizationStore implements OrganizationStore {
   async findApiKey(keyId: string): Promise<ApiKeyRecord | undefined> {
     const row = this.selectKey.get(keyId);
     return row ? toKey(row) : undefined;
+  }
+
+  async findCredential(keyId: string): Promise<Credential | undefined> {
+    const row = this.selectCredential.get(keyId);
+    return row ? toCredential(row) : undefined;
   }
 
   async revokeApiKey(keyId: string, at: string): Promise<boolean> {
