@@ -21,12 +21,11 @@ import {
   loadWebhook,
   rebuildWebhookList,
 } from '../../src/application/index.js';
-import { WEBHOOK_STREAM_PREFIX, dottedCatalog } from '../../src/domain/index.js';
+import { WEBHOOK_STREAM_PREFIX } from '../../src/domain/index.js';
 import type { EventStore, NewEvent } from '../../src/ports/event-store.js';
 import type { WebhookReadModel, WebhookRow } from '../../src/ports/webhook-read-model.js';
+import { orgA, orgB, unwrap } from '../support/use-case-fixtures.js';
 
-const orgA: Caller = { organizationId: 'int_aaaaaaaaaaaaaaaaaaaaaaaa', actor: 'key:a', catalog: dottedCatalog };
-const orgB: Caller = { organizationId: 'int_bbbbbbbbbbbbbbbbbbbbbbbb', actor: 'key:b', catalog: dottedCatalog };
 
 interface Setup {
   readonly eventStore: EventStore;
@@ -69,10 +68,6 @@ const foreign = (eventId: string): NewEvent => ({
   metadata: { organizationId: orgA.organizationId, actor: 'test', recordedAt: '2026-11-22T10:00:00.000Z' },
 });
 
-const unwrap = <T>(result: { _tag: 'Left'; left: unknown } | { _tag: 'Right'; right: T }): T => {
-  if (result._tag === 'Left') throw new Error(`expected success, got ${JSON.stringify(result.left)}`);
-  return result.right;
-};
 
 describe.each([
   ['in-memory', inMemory],

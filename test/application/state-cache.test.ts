@@ -3,7 +3,6 @@ import { ManualClock } from '../../src/adapters/clock/manual/manual-clock.js';
 import { CryptoIds } from '../../src/adapters/ids/crypto/crypto-ids.js';
 import { SqliteEventStore } from '../../src/adapters/store/sqlite/sqlite-event-store.js';
 import {
-  type Caller,
   StateCache,
   type WebhookDeps,
   aggregateStream,
@@ -13,22 +12,12 @@ import {
   webhookDecider,
   webhookHistoryPage,
 } from '../../src/application/index.js';
-import { type WebhookState, dottedCatalog, streamIdOf } from '../../src/domain/index.js';
+import { type WebhookState, streamIdOf } from '../../src/domain/index.js';
 import type { EventStore, ReadStreamOptions } from '../../src/ports/event-store.js';
 import { tempSqlite } from '../support/sqlite-temp.js';
+import { orgA as org, orgB as other, opsSettings as settings, unwrap } from '../support/use-case-fixtures.js';
 
-const org: Caller = { organizationId: 'int_aaaaaaaaaaaaaaaaaaaaaaaa', actor: 'key:a', catalog: dottedCatalog };
-const other: Caller = { organizationId: 'int_bbbbbbbbbbbbbbbbbbbbbbbb', actor: 'key:b', catalog: dottedCatalog };
-const settings = {
-  webhook_name: 'Ops',
-  event_types: ['object.created'],
-  channels: [{ channel: 'webhook' as const, configs: { url: 'https://example.com/hook' } }],
-};
 
-const unwrap = <T>(result: { _tag: 'Left'; left: unknown } | { _tag: 'Right'; right: T }): T => {
-  if (result._tag === 'Left') throw new Error(`expected success, got ${JSON.stringify(result.left)}`);
-  return result.right;
-};
 
 /** Records what each readStream asked for and how many events it returned. */
 const spying = (store: EventStore) => {

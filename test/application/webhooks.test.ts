@@ -3,7 +3,6 @@ import { ManualClock } from '../../src/adapters/clock/manual/manual-clock.js';
 import { CryptoIds } from '../../src/adapters/ids/crypto/crypto-ids.js';
 import { InMemoryEventStore } from '../../src/adapters/store/memory/memory-event-store.js';
 import {
-  type Caller,
   UnreadableEventError,
   type WebhookDeps,
   createWebhook,
@@ -11,21 +10,11 @@ import {
   loadWebhook,
   webhookHistory,
 } from '../../src/application/index.js';
-import { dottedCatalog, streamIdOf } from '../../src/domain/index.js';
+import { streamIdOf } from '../../src/domain/index.js';
 import type { EventStore } from '../../src/ports/event-store.js';
+import { orgA, orgB, opsSettings as settings, unwrap } from '../support/use-case-fixtures.js';
 
-const orgA: Caller = { organizationId: 'int_aaaaaaaaaaaaaaaaaaaaaaaa', actor: 'key:a', catalog: dottedCatalog };
-const orgB: Caller = { organizationId: 'int_bbbbbbbbbbbbbbbbbbbbbbbb', actor: 'key:b', catalog: dottedCatalog };
-const settings = {
-  webhook_name: 'Ops',
-  event_types: ['object.created'],
-  channels: [{ channel: 'webhook' as const, configs: { url: 'https://example.com/hook' } }],
-};
 
-const unwrap = <T>(result: { _tag: 'Left'; left: unknown } | { _tag: 'Right'; right: T }): T => {
-  if (result._tag === 'Left') throw new Error(`expected success, got ${JSON.stringify(result.left)}`);
-  return result.right;
-};
 
 describe('webhook use cases', () => {
   let store: InMemoryEventStore;
