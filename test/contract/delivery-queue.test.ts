@@ -4,7 +4,8 @@ import pg from 'pg';
 import { PG_URL, migratedSchema, onPostgres } from '../support/postgres.js';
 import { openSqliteDatabase } from '../../src/adapters/store/sqlite/open-database.js';
 import { SqliteDeliveryQueue } from '../../src/adapters/store/sqlite/sqlite-delivery-queue.js';
-import type { AcceptedMessage, AttemptRecord, DeliveryQueue, DeliveryTarget } from '../../src/ports/delivery-queue.js';
+import type { Database } from 'better-sqlite3';
+import type { AcceptedMessage, AttemptRecord, DeliveryQueue, DeliveryTarget, LastDeliveryError } from '../../src/ports/delivery-queue.js';
 import { tempSqlite } from '../support/sqlite-temp.js';
 import { fairClaimCases } from './fair-claims.contract.js';
 import { groupCommitCases } from './group-commit.contract.js';
@@ -26,6 +27,32 @@ type Fixture = {
   blocked?: () => Promise<{ queue: DeliveryQueue; release: () => Promise<void> }>;
   /** Another connection told of jobs enqueued on this one (PostgreSQL LISTEN/NOTIFY). */
   listening?: () => DeliveryQueue;
+  /** last_error as computed before it was kept (issue 16): ranking every attempt of the webhook. */
+  lastErrorsByRanking: (webhookIds: readonly string[]) => Promise<ReadonlyMap<string, LastDeliveryError>>;
+};
+
+const sqliteRanking = (db: Database) => async (webhookIds: readonly string[]) => {
+  const rows = db
+    .prepare(
+      `SELECT webhook_id, error, status_code, at, channel FROM (
+         SELECT d.webhook_id, a.error, a.status_code, a.at, json_extract(d.channel, '$.channel') AS channel,
+                row_number() OVER (PARTITION BY d.webhook_id ORDER BY a.attempt_id DESC) AS rn
+         FROM deliveries d JOIN delivery_attempts a ON a.delivery_id = d.delivery_id
+         WHERE d.webhook_id IN (SELECT value FROM json_each(?)) AND a.succeeded = 0 AND a.cancelled = 0)
+       WHERE rn = 1`,
+    )
+    .all(JSON.stringify(webhookIds)) as { webhook_id: string; error: string | null; status_code: number | null; at: string; channel: string }[];
+  return new Map(rows.map((r) => [r.webhook_id, { message: r.error ?? 'failed', channel: r.channel, statusCode: r.status_code, at: r.at }]));
+};
+const postgresRanking = (pool: pg.Pool) => async (webhookIds: readonly string[]) => {
+  const result = await pool.query<{ webhook_id: string; error: string | null; status_code: number | null; at: string; channel_kind: string }>(
+    `SELECT DISTINCT ON (d.webhook_id) d.webhook_id, a.error, a.status_code, a.at, d.channel_kind
+     FROM deliveries d JOIN delivery_attempts a ON a.delivery_id = d.delivery_id
+     WHERE d.webhook_id = ANY($1::text[]) AND NOT a.succeeded AND NOT a.cancelled
+     ORDER BY d.webhook_id, a.attempt_id DESC`,
+    [webhookIds],
+  );
+  return new Map(result.rows.map((r) => [r.webhook_id, { message: r.error ?? 'failed', channel: r.channel_kind, statusCode: r.status_code, at: r.at }]));
 };
 
 const contract = (name: string, factory: () => Fixture | Promise<Fixture>) =>
@@ -80,6 +107,46 @@ const contract = (name: string, factory: () => Fixture | Promise<Fixture>) =>
       expect(log.map((a) => [a.attempt, a.succeeded, a.statusCode, a.deliveryStatus])).toEqual([[2, true, 200, 'succeeded'], [1, false, 500, 'succeeded']]);
       expect(await q.lastErrors(['wh_0000000001', 'wh_0000000002'])).toEqual(new Map([['wh_0000000001', { message: 'HTTP 500', channel: 'webhook', statusCode: 500, at: new Date(T0).toISOString() }]]));
       expect(await q.failureStreak('wh_0000000001')).toEqual({ count: 0, since: undefined });
+    });
+
+    it('keeps last_error as the ranking of every attempt gives it, with failures, successes and cancellations recorded at once', async () => {
+      const hooks = ['wh_0000000001', 'wh_0000000002'];
+      for (let n = 1; n <= 16; n++) await q.enqueue(msg(n), [target(hooks[n % 2])]);
+      const queues = [q, ...(f.second ? [f.second()] : [])];
+      const outcome = (d: { deliveryId: number }, i: number, at: number): Promise<boolean> => {
+        const queue = queues[i % queues.length]!;
+        switch (i % 4) {
+          case 0:
+            return queue.record(d.deliveryId, 'w1', bad(at, 500 + i), { status: 'failed' });
+          case 1:
+            return queue.record(d.deliveryId, 'w1', bad(at, 400 + i), { status: 'scheduled', at: T0 + 60_000 });
+          case 2:
+            return queue.record(d.deliveryId, 'w1', ok(at), { status: 'succeeded' });
+          default:
+            return queue.cancel(d.deliveryId, 'w1', { at: new Date(at).toISOString(), error: 'cancelled: the channel was removed' });
+        }
+      };
+      const jobs = await claim(T0, 'w1', 60_000, 12);
+      expect(jobs).toHaveLength(12);
+      // Every outcome at once, over every connection: batches and transactions interleave.
+      expect(await Promise.all(jobs.map((d, i) => outcome(d, i, T0 + i * 1000)))).toEqual(jobs.map(() => true));
+      const afterFailures = await f.lastErrorsByRanking(hooks);
+      expect([...afterFailures.keys()].sort()).toEqual(hooks);
+      expect(await q.lastErrors(hooks)).toEqual(afterFailures);
+      // The rest succeed or are cancelled, later than every failure: neither changes last_error.
+      const rest = await claim(T0 + 1000, 'w1', 60_000, 10);
+      expect(rest).toHaveLength(4);
+      await Promise.all(rest.map((d, i) => outcome(d, 2 + (i % 2), T0 + 100_000 + i)));
+      expect(await f.lastErrorsByRanking(hooks)).toEqual(afterFailures);
+      expect(await q.lastErrors([...hooks, 'wh_0000000003'])).toEqual(afterFailures);
+      expect(await q.lastErrors([hooks[1]!])).toEqual(new Map([[hooks[1]!, afterFailures.get(hooks[1]!)!]]));
+      // The retried jobs fail again, at once: the later failure is last_error.
+      const retried = await claim(T0 + 60_000, 'w1', 60_000, 10);
+      expect(retried.length).toBeGreaterThan(0);
+      await Promise.all(retried.map((d, i) => outcome(d, 4 * i + 1, T0 + 200_000 + i)));
+      const afterRetries = await f.lastErrorsByRanking(hooks);
+      expect(afterRetries).not.toEqual(afterFailures);
+      expect(await q.lastErrors(hooks)).toEqual(afterRetries);
     });
 
     it('returns the first message for a repeated idempotency key within its window, and accepts it again after', async () => {
@@ -220,6 +287,7 @@ contract('SQLite file', () => {
     queue: new SqliteDeliveryQueue(t.db),
     second: () => new SqliteDeliveryQueue(t.reopen()),
     cleanup: t.cleanup,
+    lastErrorsByRanking: sqliteRanking(t.db),
     blocked: async () => {
       const db = t.reopen();
       db.pragma('busy_timeout = 50'); // gives up on the lock at once instead of after 5 s
@@ -231,7 +299,7 @@ contract('SQLite file', () => {
 });
 contract('SQLite :memory:', () => {
   const db = openSqliteDatabase(':memory:');
-  return { queue: new SqliteDeliveryQueue(db), cleanup: async () => void db.close() };
+  return { queue: new SqliteDeliveryQueue(db), cleanup: async () => void db.close(), lastErrorsByRanking: sqliteRanking(db) };
 });
 onPostgres('DeliveryQueue contract', () =>
   contract('PostgreSQL', async () => {
@@ -240,6 +308,7 @@ onPostgres('DeliveryQueue contract', () =>
       queue: new PostgresDeliveryQueue(t.first),
       second: () => new PostgresDeliveryQueue(t.pool()),
       cleanup: t.drop,
+      lastErrorsByRanking: postgresRanking(t.first),
       listening: () => new PostgresDeliveryQueue(t.pool()),
       blocked: async () => {
         const locker = await t.pool().connect();

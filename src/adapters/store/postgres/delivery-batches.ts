@@ -112,7 +112,9 @@ export const enqueueMany = async (pool: Pool, calls: readonly EnqueueCall[], sen
   });
 };
 
-// One statement: each attempt is written only if its worker still holds the job's lease.
+// One statement: each attempt is written only if its worker still holds the job's lease. A failed
+// attempt becomes its webhook's last_error unless a later one (higher attempt_id) already is; one row
+// per webhook, since one statement may not upsert a row twice, taken in webhook order.
 const RECORD_SQL = `
   WITH input AS (
     SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::boolean[], $7::int[], $8::float8[], $9::text[], $10::text[])
@@ -120,11 +122,22 @@ const RECORD_SQL = `
   finished AS (
     UPDATE deliveries d SET status = i.status, attempts = d.attempts + 1, next_attempt_at = i.next_at, lease_until = NULL, leased_by = NULL, claims = 0
     FROM input i WHERE d.delivery_id = i.delivery_id AND d.status = 'leased' AND d.leased_by = i.worker_id
-    RETURNING d.delivery_id, d.attempts)
-  INSERT INTO delivery_attempts (delivery_id, attempt, at, succeeded, status_code, latency_ms, response_body, error)
-  SELECT f.delivery_id, f.attempts, i.at, i.succeeded, i.status_code, i.latency_ms, i.response_body, i.error
-  FROM finished f JOIN input i ON i.delivery_id = f.delivery_id
-  RETURNING delivery_id`;
+    RETURNING d.delivery_id, d.attempts, d.webhook_id, d.channel_kind),
+  attempted AS (
+    INSERT INTO delivery_attempts (delivery_id, attempt, at, succeeded, status_code, latency_ms, response_body, error)
+    SELECT f.delivery_id, f.attempts, i.at, i.succeeded, i.status_code, i.latency_ms, i.response_body, i.error
+    FROM finished f JOIN input i ON i.delivery_id = f.delivery_id
+    RETURNING attempt_id, delivery_id, succeeded, error, status_code, at),
+  last_errors AS (
+    INSERT INTO webhook_last_errors (webhook_id, attempt_id, message, channel, status_code, at)
+    SELECT DISTINCT ON (f.webhook_id) f.webhook_id, a.attempt_id, a.error, f.channel_kind, a.status_code, a.at
+    FROM attempted a JOIN finished f ON f.delivery_id = a.delivery_id
+    WHERE NOT a.succeeded
+    ORDER BY f.webhook_id, a.attempt_id DESC
+    ON CONFLICT (webhook_id) DO UPDATE SET attempt_id = excluded.attempt_id, message = excluded.message, channel = excluded.channel,
+      status_code = excluded.status_code, at = excluded.at
+    WHERE excluded.attempt_id > webhook_last_errors.attempt_id)
+  SELECT delivery_id FROM attempted`;
 
 /** Records many outcomes at once; per call, whether its worker still held the lease (false: nothing written for it). */
 export const recordMany = async (pool: Pool, calls: readonly RecordCall[]): Promise<boolean[]> => {

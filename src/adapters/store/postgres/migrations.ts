@@ -171,6 +171,27 @@ export const pgMigrations: PgMigration[] = [
       CREATE INDEX delivery_endpoints_paced ON delivery_endpoints (paced_until);
     `,
   },
+  {
+    version: 8,
+    name: 'last delivery error per webhook',
+    // As SQLite migration 12: last_error is kept, upserted with the failed attempt it describes
+    // (the latest attempt_id wins), instead of ranking every attempt of the webhook on each read.
+    sql: `
+      CREATE TABLE webhook_last_errors (
+        webhook_id  TEXT PRIMARY KEY,
+        attempt_id  BIGINT NOT NULL,
+        message     TEXT,
+        channel     TEXT,
+        status_code INTEGER,
+        at          TEXT NOT NULL
+      );
+      INSERT INTO webhook_last_errors (webhook_id, attempt_id, message, channel, status_code, at)
+      SELECT DISTINCT ON (d.webhook_id) d.webhook_id, a.attempt_id, a.error, d.channel_kind, a.status_code, a.at
+      FROM deliveries d JOIN delivery_attempts a ON a.delivery_id = d.delivery_id
+      WHERE NOT a.succeeded AND NOT a.cancelled
+      ORDER BY d.webhook_id, a.attempt_id DESC;
+    `,
+  },
 ];
 
 // Any fixed number: every Hookledger process serialises migrations on it.

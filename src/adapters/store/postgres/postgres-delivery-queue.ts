@@ -248,14 +248,12 @@ export class PostgresDeliveryQueue implements DeliveryQueue {
 
   async lastErrors(webhookIds: readonly string[]): Promise<ReadonlyMap<string, LastDeliveryError>> {
     if (webhookIds.length === 0) return new Map();
-    const result = await this.pool.query<{ webhook_id: string; error: string | null; status_code: number | null; at: string; channel_kind: string }>(
-      `SELECT DISTINCT ON (d.webhook_id) d.webhook_id, a.error, a.status_code, a.at, d.channel_kind
-       FROM deliveries d JOIN delivery_attempts a ON a.delivery_id = d.delivery_id
-       WHERE d.webhook_id = ANY($1::text[]) AND NOT a.succeeded AND NOT a.cancelled
-       ORDER BY d.webhook_id, a.attempt_id DESC`,
+    // Kept when each failed attempt is recorded (migration 8): a primary-key lookup per webhook.
+    const result = await this.pool.query<{ webhook_id: string; message: string | null; status_code: number | null; at: string; channel: string }>(
+      'SELECT webhook_id, message, status_code, at, channel FROM webhook_last_errors WHERE webhook_id = ANY($1::text[])',
       [webhookIds],
     );
-    return new Map(result.rows.map((r) => [r.webhook_id, { message: r.error ?? 'failed', channel: r.channel_kind, statusCode: r.status_code, at: r.at }]));
+    return new Map(result.rows.map((r) => [r.webhook_id, { message: r.message ?? 'failed', channel: r.channel, statusCode: r.status_code, at: r.at }]));
   }
 
   async failureStreak(webhookId: string, after?: string) {

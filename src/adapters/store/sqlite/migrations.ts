@@ -191,6 +191,30 @@ export const migrations: Migration[] = [
       CREATE INDEX delivery_endpoints_paced ON delivery_endpoints (paced_until);
     `,
   },
+  {
+    version: 12,
+    name: 'last delivery error per webhook',
+    // Issue 16: each GET and list page showed last_error by ranking every attempt of the webhook.
+    // It is kept instead, upserted with the failed attempt it describes (the latest attempt_id
+    // wins; a success never clears it; a cancellation is no error), and filled here by that rule.
+    sql: `
+      CREATE TABLE webhook_last_errors (
+        webhook_id  TEXT PRIMARY KEY,
+        attempt_id  INTEGER NOT NULL,
+        message     TEXT,
+        channel     TEXT,
+        status_code INTEGER,
+        at          TEXT NOT NULL
+      ) WITHOUT ROWID;
+      INSERT INTO webhook_last_errors (webhook_id, attempt_id, message, channel, status_code, at)
+      SELECT webhook_id, attempt_id, error, channel, status_code, at FROM (
+        SELECT d.webhook_id, a.attempt_id, a.error, a.status_code, a.at, json_extract(d.channel, '$.channel') AS channel,
+               row_number() OVER (PARTITION BY d.webhook_id ORDER BY a.attempt_id DESC) AS rn
+        FROM deliveries d JOIN delivery_attempts a ON a.delivery_id = d.delivery_id
+        WHERE a.succeeded = 0 AND a.cancelled = 0)
+      WHERE rn = 1;
+    `,
+  },
 ];
 
 /**

@@ -58,6 +58,7 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
   private readonly lease: Statement;
   private readonly insertAttempt: Statement;
   private readonly finish: Statement;
+  private readonly keepLastError: Statement;
 
   private readonly statements = new Map<string, Statement>();
   // Group commit (ADR 0013): the writes of one loop turn (publishes, claims, outcomes) share one transaction and its fsync.
@@ -97,7 +98,14 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
     this.finish = db.prepare(
       `UPDATE deliveries SET status = ?, attempts = attempts + 1, next_attempt_at = ?, lease_until = NULL, leased_by = NULL, claims = 0
        WHERE delivery_id = ? AND status = 'leased' AND leased_by = ?
-       RETURNING attempts`,
+       RETURNING attempts, webhook_id, json_extract(channel, '$.channel') AS channel_kind`,
+    );
+    // The latest failed attempt (by attempt_id) is the webhook's last_error; a success leaves it.
+    this.keepLastError = db.prepare(
+      `INSERT INTO webhook_last_errors (webhook_id, attempt_id, message, channel, status_code, at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (webhook_id) DO UPDATE SET attempt_id = excluded.attempt_id, message = excluded.message, channel = excluded.channel,
+         status_code = excluded.status_code, at = excluded.at
+       WHERE excluded.attempt_id > webhook_last_errors.attempt_id`,
     );
   }
 
@@ -230,9 +238,12 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
   /** One outcome, inside its batch's transaction: the attempt is written only while this worker holds the lease. */
   private storeOutcome({ deliveryId, workerId, attempt, next }: RecordCall): boolean {
     const nextAt = next.status === 'scheduled' ? next.at : null;
-    const finished = this.finish.get(next.status, nextAt, deliveryId, workerId) as { attempts: number } | undefined;
+    const finished = this.finish.get(next.status, nextAt, deliveryId, workerId) as { attempts: number; webhook_id: string; channel_kind: string | null } | undefined;
     if (!finished) return false; // lease lost: the other worker's attempt counts
-    this.insertAttempt.run(deliveryId, finished.attempts, attempt.at, attempt.succeeded ? 1 : 0, attempt.statusCode, attempt.latencyMs, attempt.responseBody ?? null, attempt.error ?? null);
+    const { lastInsertRowid } = this.insertAttempt.run(
+      deliveryId, finished.attempts, attempt.at, attempt.succeeded ? 1 : 0, attempt.statusCode, attempt.latencyMs, attempt.responseBody ?? null, attempt.error ?? null,
+    );
+    if (!attempt.succeeded) this.keepLastError.run(finished.webhook_id, lastInsertRowid, attempt.error ?? null, finished.channel_kind, attempt.statusCode, attempt.at);
     return true;
   }
 
@@ -307,15 +318,13 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
 
   async lastErrors(webhookIds: readonly string[]): Promise<ReadonlyMap<string, LastDeliveryError>> {
     if (webhookIds.length === 0) return new Map();
-    const rows = this.stmt(
-      `SELECT webhook_id, error, status_code, at, channel FROM (
-         SELECT d.webhook_id, a.error, a.status_code, a.at, json_extract(d.channel, '$.channel') AS channel,
-                row_number() OVER (PARTITION BY d.webhook_id ORDER BY a.attempt_id DESC) AS rn
-         FROM deliveries d JOIN delivery_attempts a ON a.delivery_id = d.delivery_id
-         WHERE d.webhook_id IN (SELECT value FROM json_each(?)) AND a.succeeded = 0 AND a.cancelled = 0)
-       WHERE rn = 1`,
-    ).all(JSON.stringify(webhookIds)) as { webhook_id: string; error: string | null; status_code: number | null; at: string; channel: string }[];
-    return new Map(rows.map((r) => [r.webhook_id, { message: r.error ?? 'failed', channel: r.channel, statusCode: r.status_code, at: r.at }]));
+    // Kept when each failed attempt is recorded (migration 12): one primary-key lookup per webhook.
+    const rows = (
+      webhookIds.length === 1
+        ? this.stmt('SELECT webhook_id, message, status_code, at, channel FROM webhook_last_errors WHERE webhook_id = ?').all(webhookIds[0])
+        : this.stmt('SELECT webhook_id, message, status_code, at, channel FROM webhook_last_errors WHERE webhook_id IN (SELECT value FROM json_each(?))').all(JSON.stringify(webhookIds))
+    ) as { webhook_id: string; message: string | null; status_code: number | null; at: string; channel: string }[];
+    return new Map(rows.map((r) => [r.webhook_id, { message: r.message ?? 'failed', channel: r.channel, statusCode: r.status_code, at: r.at }]));
   }
 
   async failureStreak(webhookId: string, after?: string) {
