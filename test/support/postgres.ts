@@ -32,7 +32,18 @@ export const tempSchema = async () => {
     },
     drop: async () => {
       await Promise.all(pools.map((p) => p.end().catch(() => undefined)));
-      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+      // Backends of processes a test just killed may still be finishing a statement in the schema,
+      // and the drop can deadlock with them: retry for a few seconds rather than fail the teardown.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+          break;
+        } catch (error) {
+          const code = (error as { code?: string }).code;
+          if (attempt >= 10 || (code !== '40P01' && code !== '55P03')) throw error;
+          await new Promise((r) => setTimeout(r, 300));
+        }
+      }
       await admin.end();
     },
   };
