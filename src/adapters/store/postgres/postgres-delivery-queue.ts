@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import type { Channel } from '../../../domain/index.js';
 import type {
   AcceptedMessage,
   AttemptFilter,
@@ -17,25 +16,8 @@ import { ATTEMPT_TEXT_LIMITS, type StoredMessage } from '../../../ports/delivery
 import { GroupCommit, type Settled, allOrEachAlone } from '../../shared/group-commit.js';
 import { type EnqueueCall, type EnqueueResult, type RecordCall, enqueueMany, recordMany } from './delivery-batches.js';
 import { listenForJobsDue } from './jobs-due-listener.js';
-import { type PacedRow, pacingAfter } from '../../shared/fair-claim.js';
+import { type ClaimRow, type PacedRow, pacingAfter, toClaimedDelivery } from '../../shared/fair-claim.js';
 import { CLAIM_LOCK, FAIR_CLAIM_SQL, PACE_SQL, fairClaimParams } from './fair-claim.js';
-
-interface ClaimRow {
-  delivery_id: string;
-  message_id: string;
-  organization_id: string;
-  webhook_id: string;
-  webhook_name: string;
-  channel_index: number;
-  channel_id: string;
-  channel: string;
-  attempts: number;
-  /** Claims before this one that ended without an outcome. */
-  claims: number;
-  event_type: string;
-  data: string;
-  accepted_at: string;
-}
 
 interface AttemptRow {
   /** BIGSERIAL: pg returns it as a string. */
@@ -123,17 +105,7 @@ export class PostgresDeliveryQueue implements DeliveryQueue {
     } finally {
       client.release();
     }
-    return result.rows.map((r) => ({
-      deliveryId: Number(r.delivery_id),
-      webhookId: r.webhook_id,
-      webhookName: r.webhook_name,
-      channelIndex: r.channel_index,
-      channelId: r.channel_id,
-      channel: JSON.parse(r.channel) as Channel,
-      attempts: r.attempts,
-      claimsWithoutOutcome: r.claims,
-      message: { messageId: r.message_id, organizationId: r.organization_id, eventType: r.event_type, data: JSON.parse(r.data) as unknown, acceptedAt: r.accepted_at },
-    }));
+    return result.rows.map(toClaimedDelivery);
   }
 
   async hold(deliveryId: number, workerId: string): Promise<boolean> {

@@ -1,5 +1,4 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { Channel } from '../../../domain/index.js';
 import type {
   AcceptedMessage,
   AttemptFilter,
@@ -13,7 +12,7 @@ import type {
   NextStep,
 } from '../../../ports/delivery-queue.js';
 import { ATTEMPT_TEXT_LIMITS, type StoredMessage } from '../../../ports/delivery-queue.js';
-import { type PacedRow, pacingAfter } from '../../shared/fair-claim.js';
+import { type ClaimRow, type PacedRow, pacingAfter, toClaimedDelivery } from '../../shared/fair-claim.js';
 import { GroupCommit, type Settled, settle } from '../../shared/group-commit.js';
 import { FAIR_CLAIM_SQL, PACE_SQL, fairClaimParams } from './fair-claim.js';
 
@@ -31,22 +30,6 @@ interface RecordCall {
   readonly workerId: string;
   readonly attempt: AttemptRecord;
   readonly next: NextStep;
-}
-
-interface ClaimRow {
-  delivery_id: number;
-  message_id: string;
-  organization_id: string;
-  webhook_id: string;
-  webhook_name: string;
-  channel_index: number;
-  channel_id: string;
-  channel: string;
-  attempts: number;
-  claims: number;
-  event_type: string;
-  data: string;
-  accepted_at: string;
 }
 
 export class SqliteDeliveryQueue implements DeliveryQueue {
@@ -174,17 +157,7 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
       const rows = this.due.all(fairClaimParams(options));
       for (const r of rows) this.lease.run(options.now + options.leaseMs, options.workerId, r.delivery_id);
       this.pace(pacingAfter(rows, options.now), options.now);
-      return rows.map((r) => ({
-        deliveryId: r.delivery_id,
-        webhookId: r.webhook_id,
-        webhookName: r.webhook_name,
-        channelIndex: r.channel_index,
-        channelId: r.channel_id,
-        channel: JSON.parse(r.channel) as Channel,
-        attempts: r.attempts,
-        claimsWithoutOutcome: r.claims,
-        message: { messageId: r.message_id, organizationId: r.organization_id, eventType: r.event_type, data: JSON.parse(r.data) as unknown, acceptedAt: r.accepted_at },
-      }));
+      return rows.map(toClaimedDelivery);
     });
   }
 
