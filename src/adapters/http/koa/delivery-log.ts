@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import { ATTEMPT_TEXT_LIMITS, type AttemptFilter, type DeliveryAttemptView } from '../../../ports/delivery-queue.js';
-import { HttpError } from './errors.js';
+import { taggedCursor } from './tagged-cursor.js';
 
 /** Page sizes of GET …/deliveries. */
 export const DELIVERY_PAGE = { defaultLimit: 50, maxLimit: 100 } as const;
@@ -55,24 +54,18 @@ export const presentAttempt = (a: DeliveryAttemptView) => ({
 
 type CursorScope = Pick<AttemptFilter, 'webhookId' | 'status' | 'channel' | 'eventType' | 'since' | 'until'>;
 
-/** Binds a position to the webhook and filters it was issued for, so a cursor edited, forged or reused elsewhere is refused. */
-const tag = (scope: CursorScope, position: number): string =>
-  createHash('sha256')
-    .update(JSON.stringify([scope.webhookId, scope.status ?? '', scope.channel ?? '', scope.eventType ?? '', scope.since ?? '', scope.until ?? '', position]))
-    .digest('hex')
-    .slice(0, 12);
+/** Attempt pages continue after a place in the log, bound to the webhook and the filters. */
+const attemptCursor = taggedCursor(
+  'a',
+  (scope: CursorScope) => [scope.webhookId, scope.status ?? '', scope.channel ?? '', scope.eventType ?? '', scope.since ?? '', scope.until ?? ''],
+  {
+    message: 'cursor is not one this API issued for this webhook and these filters',
+    detail: 'unknown cursor: pass next_cursor from the previous page, with the same filters',
+  },
+);
 
-/** Opaque to clients: the last attempt's place in the log, in base 36, and its tag. */
-export const encodeAttemptCursor = (scope: CursorScope, position: number): string => `a${position.toString(36)}.${tag(scope, position)}`;
+/** Opaque to clients: the last attempt's place in the log, bound to the webhook and filters. */
+export const encodeAttemptCursor = attemptCursor.encode;
 
 /** The position a cursor of ours continues after; 422 at `cursor` for anything else. */
-export const decodeAttemptCursor = (scope: CursorScope, cursor: string): number => {
-  const match = /^a([0-9a-z]{1,11})\.([0-9a-f]{12})$/.exec(cursor);
-  const position = match ? parseInt(match[1]!, 36) : NaN;
-  if (!match || !Number.isSafeInteger(position) || position < 1 || match[2] !== tag(scope, position)) {
-    throw new HttpError(422, 'ValidationError', 'cursor is not one this API issued for this webhook and these filters', [
-      { path: ['cursor'], message: 'unknown cursor: pass next_cursor from the previous page, with the same filters' },
-    ]);
-  }
-  return position;
-};
+export const decodeAttemptCursor = attemptCursor.decode;
