@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SmtpNotifier } from '../../src/adapters/channels/email/smtp-notifier.js';
@@ -151,6 +152,34 @@ describe('email channel over a real SMTP server', () => {
     expect(mail!.raw).not.toMatch(/^Bcc:/m);
     expect(mail!.raw).toContain('Rows: 12');
     expect(mail!.raw).toMatch(/^X-Hookledger-Message-Id: msg_2Kq$/im); // header names are case-insensitive
+  });
+
+  it('adds an HTML alternative with escaped values, one Message-ID per message and channel across retries, and Auto-Submitted', async () => {
+    const smtp = await startSmtp();
+    const notifier = new SmtpNotifier(smtp.url, 'Hookledger <hooks@mail.example.com>');
+    closers.push(async () => notifier.close());
+    const hostile: OutboundMessage = { ...message, data: { cluster: '<script>alert("x")</script>', rows: 12 } };
+    const channel = (channelId: string) => ({
+      channel: 'email' as const,
+      channel_id: channelId,
+      configs: { to_addresses: ['ops@example.com'], body_template: 'Cluster {{data.cluster}}', html_template: '<p>Cluster <b>{{data.cluster}}</b></p>' },
+    });
+    for (const channelId of ['ch_1', 'ch_1', 'ch_2']) {
+      expect((await notifier.send(channel(channelId), hostile, { now })).disposition).toBe('succeeded');
+    }
+    const [first, retry, other] = await Promise.all(smtp.mails.map((m) => simpleParser(m.raw)));
+    expect(first!.text?.trim()).toBe('Cluster <script>alert("x")</script>');
+    expect(first!.html).toBe('<p>Cluster <b>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</b></p>');
+    expect(first!.headers.get('content-type')).toMatchObject({ value: 'multipart/alternative' });
+    expect(first!.headers.get('auto-submitted')).toBe('auto-generated');
+    expect(first!.messageId).toBe('<msg_2Kq.ch_1@mail.example.com>');
+    expect(retry!.messageId).toBe(first!.messageId);
+    expect(other!.messageId).toBe('<msg_2Kq.ch_2@mail.example.com>');
+    // Without an html_template the mail stays text/plain only.
+    await notifier.send({ channel: 'email', channel_id: 'ch_3', configs: { to_addresses: ['ops@example.com'] } }, message, { now });
+    const plain = await simpleParser(smtp.mails[3]!.raw);
+    expect(plain.html).toBe(false);
+    expect(plain.headers.get('content-type')).toMatchObject({ value: 'text/plain' });
   });
 
   it('reports a permanent SMTP refusal as final and a missing SMTP_URL clearly', async () => {

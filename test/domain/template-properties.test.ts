@@ -42,7 +42,7 @@ const dataArb = fc.oneof(
   fc.dictionary(fc.constantFrom(...HOSTILE_KEYS), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 5 }),
   fc.record({ a: fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 30 }) }),
 );
-const escapeArb = fc.constantFrom<EscapeMode>('text', 'json', 'slack', 'slack-json');
+const escapeArb = fc.constantFrom<EscapeMode>('text', 'json', 'slack', 'slack-json', 'html');
 const KINDS: readonly TemplateErrorKind[] = ['syntax', 'too-deep', 'too-large', 'too-much-work', 'unreadable-data', 'not-json'];
 
 const viewOf = (data: unknown) => {
@@ -112,6 +112,20 @@ describe('template properties', () => {
         const result = attempt('{"v": "{{data.s}}", "all": {{{data_json}}}}', { s }, 'json', 1_000_000);
         expect(result._tag).toBe('Right');
         if (result._tag === 'Right') expect(JSON.parse(result.right)).toEqual({ v: s, all: { s } });
+      }),
+    );
+  });
+
+  it('html: data can never add markup, an entity or an attribute quote of its own', () => {
+    fc.assert(
+      fc.property(fc.string(), (s) => {
+        const result = attempt('<p title="{{data.s}}">{{data.s}}</p>', { s: `${s}<img src=x onerror="a('b')">&amp;` }, 'html', 1_000_000);
+        expect(result._tag).toBe('Right');
+        if (result._tag === 'Right') {
+          const inner = /^<p title="(.*)">(.*)<\/p>$/s.exec(result.right);
+          expect(inner).not.toBeNull();
+          for (const value of [inner![1]!, inner![2]!]) expect(value).not.toMatch(/[<>"']|&(?!amp;|lt;|gt;|quot;|#39;)/);
+        }
       }),
     );
   });

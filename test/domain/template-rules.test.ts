@@ -38,6 +38,7 @@ describe('templates are checked when written', () => {
     ['a payload that is not JSON', 'webhook', 'payload_template', 'plain text, not JSON', 'rendered for a sample webhook.test event, the output is not JSON'],
     ['a closing tag that closes nothing', 'email', 'subject_template', '{{/data}}', 'closes no open section'],
     ['a body with a helper that does not exist', 'email', 'body_template', '{{#each data.items}}x{{/each}}', 'cannot contain spaces'],
+    ['an HTML part with a section that never closes', 'email', 'html_template', '<p>{{#data.items}}</p>', 'is never closed'],
     ['a delimiter change', 'sms', 'message_template', '{{=<% %>=}}', 'changing delimiters'],
     ['an SMS that renders past 1,600 characters', 'sms', 'message_template', '{{data_json}}'.repeat(40), 'output exceeds 1,600 characters'],
   ])('refuses %s, at the field, with the parser’s message', (_name, kind, field, template, message) => {
@@ -107,7 +108,7 @@ describe('templateProblems', () => {
     expect(Object.fromEntries(Object.entries(TEMPLATE_FIELDS).map(([k, v]) => [k, Object.keys(v)]))).toEqual({
       webhook: ['payload_template'],
       slack: ['message_template', 'blocks_template'],
-      email: ['subject_template', 'body_template'],
+      email: ['subject_template', 'body_template', 'html_template'],
       sms: ['message_template'],
     });
     expect(templateProblems({ channel: 'webhook', configs: { url: '{{#', headers: { 'X-A': '{{#' } } })).toEqual([]);

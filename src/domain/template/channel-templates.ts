@@ -28,6 +28,7 @@ export const TEMPLATE_FIELDS = {
   email: {
     subject_template: { escape: 'text', maxOutput: OUT.emailSubject, output: 'text' },
     body_template: { escape: 'text', maxOutput: OUT.emailBody, output: 'text' },
+    html_template: { escape: 'html', maxOutput: OUT.emailBody, output: 'text' },
   },
   sms: {
     message_template: { escape: 'text', maxOutput: OUT.smsBody, output: 'text' },

@@ -31,7 +31,7 @@ export const TEMPLATE_OUTPUT_LIMITS = {
   slackBlockCount: 50,
   /** Email `subject_template`: 998, the longest line RFC 5322 allows. */
   emailSubject: 998,
-  /** Email `body_template`: 1 MiB. */
+  /** Email `body_template` and `html_template`: 1 MiB each. */
   emailBody: 1024 * 1024,
   /** SMS `message_template`: 1,600, the longest message Twilio sends (ten segments). */
   smsBody: 1_600,

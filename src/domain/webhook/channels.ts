@@ -83,7 +83,10 @@ export const SlackChannel = z.strictObject({
   }),
 });
 
-/** The `email` channel: recipients (to, cc, bcc) and optional Mustache subject and body templates. */
+/**
+ * The `email` channel: recipients (to, cc, bcc) and optional templates for the
+ * subject, the text body and an HTML alternative (values HTML-escaped).
+ */
 export const EmailChannel = z.strictObject({
   channel: z.literal('email'),
   channel_id: channelId,
@@ -93,6 +96,7 @@ export const EmailChannel = z.strictObject({
     bcc: emailList(0).optional(),
     subject_template: z.string().max(998).optional(),
     body_template: template.optional(),
+    html_template: template.optional(),
     rate_limit: rateLimit,
   }),
 });
