@@ -55,6 +55,13 @@ module.exports = {
       from: { pathNot: '^src/main/' },
       to: { path: '^src/main/' },
     },
+    {
+      name: 'client-knows-no-server',
+      comment: 'hookledger/client runs in the receiver’s and caller’s process: fetch, node:crypto and openapi-fetch only, nothing of src/adapters, application, domain or main.',
+      severity: 'error',
+      from: { path: '^src/client/' },
+      to: { pathNot: ['^src/client/', 'node_modules/openapi-fetch/', '^(node:)?crypto$'] },
+    },
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
   ],
   options: {

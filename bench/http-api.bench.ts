@@ -2,6 +2,7 @@ import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_pr
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnService } from '../test/support/spawn-service.js';
+import { perRequestParts } from './per-request-parts.js';
 import type { BenchReport, Comparison } from './support.js';
 
 const root = join(import.meta.dirname, '..');
@@ -60,11 +61,11 @@ const load = (server: ChildProcess, url: string, method: 'GET' | 'POST', headers
   return { ...measured, cpuUs: (cpuOf(server.pid!) - before) / measured.requests };
 };
 
-const generate = (url: string, method: 'GET' | 'POST', headers: Record<string, string>): Omit<Run, 'cpuUs'> & { requests: number } => {
+const generate = (url: string, method: 'GET' | 'POST', headers: Record<string, string>, seconds = DURATION_S): Omit<Run, 'cpuUs'> & { requests: number } => {
   if (hasWrk) {
     const script = join(tmp, 'wrk-request.lua');
     writeFileSync(script, [`wrk.method = "${method}"`, ...Object.entries(headers).map(([k, v]) => `wrk.headers["${k}"] = "${v}"`)].join('\n'));
-    const out = execFileSync('wrk', ['-t1', `-c${CONNECTIONS}`, `-d${DURATION_S}s`, '--latency', '-s', script, url], { encoding: 'utf8' });
+    const out = execFileSync('wrk', ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', '-s', script, url], { encoding: 'utf8' });
     const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(out);
     if (non2xx || /Socket errors/.test(out)) throw new Error(`${url}: ${non2xx?.[0] ?? 'socket errors'}\n${out}`);
     return {
@@ -74,7 +75,7 @@ const generate = (url: string, method: 'GET' | 'POST', headers: Record<string, s
       p99: millis(/^\s+99%\s+(\S+)/m.exec(out)![1]!),
     };
   }
-  const args = ['-j', '-c', String(CONNECTIONS), '-d', String(DURATION_S), '-m', method, ...Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}=${v}`]), url];
+  const args = ['-j', '-c', String(CONNECTIONS), '-d', String(seconds), '-m', method, ...Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}=${v}`]), url];
   const result = JSON.parse(execFileSync(join(root, 'node_modules/.bin/autocannon'), args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as {
     requests: { average: number; total: number }; latency: { p50: number; p99: number }; non2xx: number; errors: number;
   };
@@ -123,6 +124,9 @@ export const httpApi = async (): Promise<BenchReport> => {
   const authOnly = { authorization: `Bearer ${key}` };
 
   try {
+    // The service's code is compiled by V8 as it runs; the baselines have almost none. Warm it first.
+    generate(`${api.url}${getPath}`, 'GET', authOnly, 2);
+    generate(`${api.url}${listPath}`, 'POST', authOnly, 2);
     // Interleaved rounds and medians: this VM's speed drifts between runs, and drift must not pick a winner.
     const runs = { apiGet: [] as Run[], bareGet: [] as Run[], koaGet: [] as Run[], apiList: [] as Run[], bareList: [] as Run[], koaList: [] as Run[] };
     for (let round = 1; round <= ROUNDS; round++) {
@@ -157,6 +161,8 @@ export const httpApi = async (): Promise<BenchReport> => {
         row('GET one webhook, server CPU', 'µs/req', apiGet.cpuUs, koaGet.cpuUs, KOA, false),
         row('list 100 webhooks, server CPU', 'µs/req', apiList.cpuUs, bareList.cpuUs, BARE, false),
         row('list 100 webhooks, server CPU', 'µs/req', apiList.cpuUs, koaList.cpuUs, KOA, false),
+        // Two parts of every request, in this process: what they cost beside what they replaced (ADR 0022).
+        ...perRequestParts(),
       ].filter((r) => Number.isFinite(r.ours)),
       details: [
         `Load: ${hasWrk ? 'wrk' : 'autocannon (child process)'}, ${CONNECTIONS} connections, ${ROUNDS} interleaved rounds of ${DURATION_S} s, medians.`,

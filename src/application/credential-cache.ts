@@ -105,4 +105,12 @@ export class CredentialCache implements OrganizationStore {
   findApiKey(keyId: string): Promise<ApiKeyRecord | undefined> {
     return this.store.findApiKey(keyId);
   }
+
+  listApiKeys(organizationId: string): Promise<readonly ApiKeyRecord[]> {
+    return this.store.listApiKeys(organizationId);
+  }
+
+  recordKeyUse(keyId: string, at: string): Promise<void> {
+    return this.store.recordKeyUse(keyId, at);
+  }
 }

@@ -1,14 +1,12 @@
 import { type Either, left, right } from 'fp-ts/lib/Either.js';
+import type { Decider as DomainDecider, DomainEvent } from '../domain/index.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventMetadata, EventStore, ReadStreamOptions, StoredEvent } from '../ports/event-store.js';
 import type { IdGenerator } from '../ports/id-generator.js';
 import type { Folded, StateCache } from './state-cache.js';
 
-/** Emmett-style decider, plus how to read a stored event back (upcasting). */
-export interface Decider<Command, Event extends { type: string; version: number; data: unknown }, State, Error> {
-  decide(command: Command, state: State): Either<Error, Event[]>;
-  evolve(state: State, event: Event): State;
-  initialState(): State;
+/** The domain's decider (decide, evolve, initial state), plus how to read a stored event back (upcasting). */
+export interface Decider<Command, Event extends DomainEvent, State, Error> extends DomainDecider<Command, Event, State, Error> {
   /** Stored event → current event; throws when the store holds something unreadable. */
   read(stored: StoredEvent): Event;
 }

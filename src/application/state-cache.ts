@@ -14,6 +14,8 @@ export interface StateCacheOptions<State> {
 
 interface Entry<State> extends Folded<State> {
   readonly bytes: number;
+  /** Read since it was last passed over for eviction (a second chance: reads never reorder the map). */
+  used: boolean;
 }
 
 /**
@@ -39,9 +41,7 @@ export class StateCache<State> {
   /** The latest state folded for the stream, if any; marks it recently used. */
   get(streamId: string): Folded<State> | undefined {
     const entry = this.entries.get(streamId);
-    if (entry === undefined) return undefined;
-    this.entries.delete(streamId);
-    this.entries.set(streamId, entry);
+    if (entry !== undefined) entry.used = true;
     return entry;
   }
 
@@ -52,10 +52,20 @@ export class StateCache<State> {
     const bytes = this.sizeOf(state);
     if (existing !== undefined) this.remove(streamId, existing);
     if (bytes > this.maxBytes) return;
-    this.entries.set(streamId, { state, revision, bytes });
+    this.entries.set(streamId, { state, revision, bytes, used: false });
     this.bytes += bytes;
+    // Oldest first; one read since it was last passed over moves it to the back instead (CLOCK,
+    // close to least-recently-used without reordering the map on every read). Each entry is
+    // passed over at most once, so this ends.
+    let budget = this.entries.size;
     for (const [oldest, entry] of this.entries) {
       if (this.bytes <= this.maxBytes) break;
+      if (entry.used && budget-- > 0) {
+        entry.used = false;
+        this.entries.delete(oldest);
+        this.entries.set(oldest, entry);
+        continue;
+      }
       this.remove(oldest, entry);
     }
   }

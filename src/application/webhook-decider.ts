@@ -3,10 +3,8 @@ import {
   type WebhookCommand,
   type WebhookEvent,
   type WebhookState,
-  decide,
-  evolve,
-  initialState,
   readStoredEvent,
+  webhookDecider as domainWebhookDecider,
 } from '../domain/index.js';
 import type { LoggedEvent, StoredEvent } from '../ports/event-store.js';
 import type { Decider } from './handle-command.js';
@@ -29,10 +27,8 @@ export const readWebhookEvent = (stored: LoggedEvent | StoredEvent): WebhookEven
   return result.right;
 };
 
-/** The webhook aggregate as a decider for `handleCommand`: decide, evolve, initial state and how to read events. */
+/** The webhook aggregate as a decider for `handleCommand`: the domain's decider and how to read events. */
 export const webhookDecider: Decider<WebhookCommand, WebhookEvent, WebhookState, DomainError> = {
-  decide,
-  evolve,
-  initialState,
+  ...domainWebhookDecider,
   read: readWebhookEvent,
 };

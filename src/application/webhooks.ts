@@ -32,6 +32,8 @@ export interface Caller {
   readonly actor: string;
   readonly catalog: EventCatalog;
   readonly correlationId?: string | undefined;
+  /** An operator key manages organizations and keys and acts for none (ADR 0020); absent: an organization's key. */
+  readonly scope?: 'organization' | 'operator' | undefined;
 }
 
 /** Why a webhook command failed: a domain rule, a missing webhook, or a concurrency conflict. */
@@ -112,6 +114,21 @@ export const loadWebhook = async (
     : await currentState(deps.eventStore, webhookDecider, streamIdOf(webhookId), deps.states);
   if (state.status === 'initial' || state.organization_id !== organizationId) return undefined;
   return { webhook: state, version: revision };
+};
+
+/**
+ * The caller's webhook, or WebhookNotFound: another organization's, an unknown id, and (unless
+ * `includeDeleted`, for the audit trail and the delivery log) a deleted one all answer the same.
+ */
+export const findWebhook = async (
+  deps: Pick<WebhookDeps, 'eventStore' | 'states'>,
+  organizationId: string,
+  webhookId: string,
+  options: { readonly asOf?: Date | undefined; readonly includeDeleted?: boolean } = {},
+): Promise<Either<DomainError, { webhook: ExistingWebhook; version: number }>> => {
+  const found = await loadWebhook(deps, organizationId, webhookId, options.asOf);
+  if (!found || (!options.includeDeleted && found.webhook.status === 'deleted')) return left(notFound(webhookId));
+  return right(found);
 };
 
 /** Page sizes of a webhook's history: each page is bounded, however long the history grows. */

@@ -11,6 +11,7 @@ export { dottedCatalog } from './catalog/dotted.js';
 export { upperSnakeCatalog } from './catalog/upper-snake.js';
 export { catalogs, findCatalog } from './catalog/catalogs.js';
 export { ALL_EVENTS, matches, patternMatches } from './catalog/matches.js';
+export * from './catalog/catalog-api.js';
 export type { DomainError, ErrorDetail } from './shared/errors.js';
 export { detailsFromIssues, formatPath, validationFailed } from './shared/errors.js';
 export * from './webhook/channels.js';
@@ -21,6 +22,9 @@ export type { ExistingWebhook, LiveWebhook, WebhookState } from './webhook/state
 export { initialState, isLive } from './webhook/state.js';
 export { decide } from './webhook/decide.js';
 export { evolve, fold } from './webhook/evolve.js';
+export type { Decider, DomainEvent } from './shared/decider.js';
+export { type VersionedEventSchema, currentVersions } from './shared/versioned-events.js';
+export { webhookDecider } from './webhook/decider.js';
 export type { TemplateError, TemplateErrorKind, TemplatePosition } from './template/template-error.js';
 export type { EscapeMode } from './template/escape.js';
 export { TEMPLATE_LIMITS, TEMPLATE_OUTPUT_LIMITS } from './template/limits.js';
@@ -39,6 +43,7 @@ export { classifyAddress, isLocalhostName, isPrivateAddress, literalPrivateDesti
 export type { RecordedEvent, Upcaster, Upcasters } from './webhook/upcast.js';
 export { createStoredEventReader, createUpcaster, readStoredEvent, upcast, webhookUpcasters } from './webhook/upcast.js';
 export { streamIdOf, webhookIdOfStream, WEBHOOK_STREAM_PREFIX } from './webhook/stream.js';
+export { FORGOTTEN, SENSITIVE_FIELDS, hasSensitiveFields, mapSensitiveChannelFields, mapSensitiveEventFields, needsSealing, redactChannel } from './webhook/sensitive-fields.js';
 export { EVENT_DATA_LIMITS, eventDataProblems } from './message/event-data.js';
 export { DEFAULT_RETRY_SCHEDULE, nextAttemptDelay, parseRetrySchedule } from './delivery/retry-schedule.js';
 export { GENESIS, type HashedContent, chainInput, eventHashInput } from './audit/hash-chain.js';

@@ -1,4 +1,5 @@
 import { DEFAULT_ENDPOINT_CONCURRENCY, DEFAULT_RETRY_SCHEDULE, parseRetrySchedule } from '../domain/index.js';
+import { parseMasterKey } from '../adapters/crypto/aes-gcm/master-key.js';
 
 /** Reads the environment once; the rest of the program receives plain values. */
 export interface Config {
@@ -19,6 +20,12 @@ export interface Config {
   readonly logBufferBytes: number;
   /** After SIGTERM, the process exits by this time whatever is still running (HOOKLEDGER_SHUTDOWN_DEADLINE_MS, default 30 s). */
   readonly shutdownDeadlineMs: number;
+  /** Days message payloads, their jobs and attempts are kept (HOOKLEDGER_RETENTION_DAYS, default 30; ADR 0019). */
+  readonly retentionDays: number;
+  /** Base64 of the 32-byte master key (HOOKLEDGER_MASTER_KEY; ADR 0018); checked at start, never logged. */
+  readonly masterKey?: string | undefined;
+  /** Where the master key file is, when HOOKLEDGER_MASTER_KEY is not set (HOOKLEDGER_MASTER_KEY_FILE; default beside the SQLite file). */
+  readonly masterKeyFile?: string | undefined;
   readonly delivery: DeliveryConfig;
 }
 
@@ -83,6 +90,10 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     rateLimit: perSecond === 0 ? undefined : { perSecond, burst: positive('HOOKLEDGER_RATE_LIMIT_BURST', env.HOOKLEDGER_RATE_LIMIT_BURST, 2 * perSecond) },
     logBufferBytes: positive('HOOKLEDGER_LOG_BUFFER_BYTES', env.HOOKLEDGER_LOG_BUFFER_BYTES, 8 * 1024 * 1024),
     shutdownDeadlineMs: positive('HOOKLEDGER_SHUTDOWN_DEADLINE_MS', env.HOOKLEDGER_SHUTDOWN_DEADLINE_MS, 30_000),
+    retentionDays: positive('HOOKLEDGER_RETENTION_DAYS', env.HOOKLEDGER_RETENTION_DAYS, 30),
+    // A malformed key stops the process here, with the reason: never a silent new key.
+    masterKey: env.HOOKLEDGER_MASTER_KEY ? (parseMasterKey(env.HOOKLEDGER_MASTER_KEY, 'HOOKLEDGER_MASTER_KEY'), env.HOOKLEDGER_MASTER_KEY.trim()) : undefined,
+    masterKeyFile: env.HOOKLEDGER_MASTER_KEY_FILE || undefined,
     delivery: {
       retrySchedule: schedule.right,
       allowPrivateDestinations: bool(env.HOOKLEDGER_ALLOW_PRIVATE_DESTINATIONS, false),

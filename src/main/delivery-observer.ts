@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { DeliveryObserver } from '../ports/delivery-observer.js';
-import type { DeliveryMetrics } from './tokens.js';
+import type { DeliveryMetrics } from '../ports/delivery-metrics.js';
 
 /** Longest error text a log line carries. */
 const LOGGED_ERROR_LIMIT = 1024;

@@ -1,5 +1,3 @@
-import { SystemClock } from '../adapters/clock/system/system-clock.js';
-import { CryptoIds } from '../adapters/ids/crypto/crypto-ids.js';
 import {
   type Caller,
   type WebhookCommandInput,
@@ -10,13 +8,11 @@ import {
   webhookHistory,
 } from '../application/index.js';
 import { dottedCatalog, matches } from '../domain/index.js';
-import type { EventStore } from '../ports/event-store.js';
 
 const print = (line = '') => process.stdout.write(`${line}\n`);
 
-/** Creates, changes and replays one webhook on the given store, narrating each step. */
-export const runDemo = async (eventStore: EventStore, where: string): Promise<void> => {
-  const deps: WebhookDeps = { eventStore, clock: new SystemClock(), ids: new CryptoIds() };
+/** Creates, changes and replays one webhook with the composed use cases (`compose(config).get(TOKENS.Webhooks)`), narrating each step. */
+export const runDemo = async (deps: WebhookDeps, where: string): Promise<void> => {
   const caller: Caller = { organizationId: 'int_demo00000000000000000000', actor: 'cli:demo', catalog: dottedCatalog };
   const must = <T>(r: { _tag: 'Left'; left: { message: string } } | { _tag: 'Right'; right: T }): T => {
     if (r._tag === 'Left') throw new Error(r.left.message);

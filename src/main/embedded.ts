@@ -4,8 +4,6 @@
  * For durable storage, implement the ports (`EventStore`, …) yourself or
  * run the service.
  */
-import { SystemClock } from '../adapters/clock/system/system-clock.js';
-import { CryptoIds } from '../adapters/ids/crypto/crypto-ids.js';
 import { InMemoryEventStore } from '../adapters/store/memory/memory-event-store.js';
 import { InMemoryWebhookReadModel } from '../adapters/store/memory/memory-webhook-read-model.js';
 import {
@@ -19,6 +17,10 @@ import {
 } from '../application/index.js';
 import type { WebhookSettingsInput } from '../domain/index.js';
 import type { Clock } from '../ports/clock.js';
+import { readConfig } from './config.js';
+import { compose } from './container.js';
+import { createLogger } from './logger.js';
+import { TOKENS } from './tokens.js';
 
 export { InMemoryEventStore, InMemoryWebhookReadModel };
 
@@ -28,16 +30,20 @@ export { InMemoryEventStore, InMemoryWebhookReadModel };
  */
 export const createEmbeddedHookledger = (options: { clock?: Clock; allowPrivateDestinations?: boolean } = {}) => {
   const eventStore = new InMemoryEventStore();
-  const readModel = new InMemoryWebhookReadModel();
-  const deps = { eventStore, clock: options.clock ?? new SystemClock(), ids: new CryptoIds(), allowPrivateDestinations: options.allowPrivateDestinations };
+  // The service's own composition on `memory:` (no file, no server, no environment read); ports resolve on first use.
+  const base = readConfig({});
+  const config = { ...base, databaseUrl: 'memory:', delivery: { ...base.delivery, allowPrivateDestinations: options.allowPrivateDestinations === true } };
+  const composed = compose(config, { eventStore, logger: createLogger('silent'), ...(options.clock ? { clock: options.clock } : {}) });
+  const deps = async () => (await composed).get(TOKENS.Webhooks);
+  const listDeps = async () => ({ eventStore, readModel: (await composed).get(TOKENS.ReadModel) });
   return {
     eventStore,
-    create: (caller: Caller, settings: WebhookSettingsInput) => createWebhook(deps, caller, settings),
-    execute: (caller: Caller, webhookId: string, command: WebhookCommandInput, expectedVersion?: number) =>
-      executeWebhookCommand(deps, caller, webhookId, command, { expectedVersion }),
-    get: (organizationId: string, webhookId: string, asOf?: Date) => loadWebhook(deps, organizationId, webhookId, asOf),
-    history: (organizationId: string, webhookId: string) => webhookHistory(deps, organizationId, webhookId),
-    list: (organizationId: string, filter: { eventType?: string; isActive?: boolean } = {}) =>
-      listWebhooks({ eventStore, readModel }, { organizationId, ...filter, limit: 100 }),
+    create: async (caller: Caller, settings: WebhookSettingsInput) => createWebhook(await deps(), caller, settings),
+    execute: async (caller: Caller, webhookId: string, command: WebhookCommandInput, expectedVersion?: number) =>
+      executeWebhookCommand(await deps(), caller, webhookId, command, { expectedVersion }),
+    get: async (organizationId: string, webhookId: string, asOf?: Date) => loadWebhook(await deps(), organizationId, webhookId, asOf),
+    history: async (organizationId: string, webhookId: string) => webhookHistory(await deps(), organizationId, webhookId),
+    list: async (organizationId: string, filter: { eventType?: string; isActive?: boolean } = {}) =>
+      listWebhooks(await listDeps(), { organizationId, ...filter, limit: 100 }),
   };
 };

@@ -2,11 +2,12 @@ import type { Logger } from 'pino';
 import { listen } from '../adapters/http/koa/server.js';
 import { BoundedLogWriter } from '../adapters/log/stdout/bounded-log-writer.js';
 import { type Config, maskUrl } from './config.js';
-import { buildApi, buildContainer, buildDeliveryDeps, closeContainer, createLogger } from './container.js';
+import { buildApi, buildDeliveryDeps, closeContainer, compose, createLogger } from './container.js';
 import { packageVersion } from './package-info.js';
 import { TOKENS } from './tokens.js';
 import { type RunningWorker, startWorker } from './worker.js';
 import { startWorkerOpsServer } from './worker-ops-server.js';
+import { retentionLoopOptions } from './retention.js';
 
 /** A long-running process's log: stdout through a bounded writer, so a stalled reader costs at most the buffer (ADR 0016). */
 const processLog = (config: Config) => {
@@ -46,7 +47,7 @@ const onSignals = (config: Config, logger: Logger, writer: BoundedLogWriter, ste
 /** Runs the HTTP API (and, unless HOOKLEDGER_WORKER=false, the delivery worker) until SIGTERM or SIGINT, then drains and closes the store. */
 export const serve = async (config: Config): Promise<void> => {
   const { writer, logger, logLinesDropped } = processLog(config);
-  const container = await buildContainer(config, { logger, logLinesDropped });
+  const container = await compose(config, { logger, logLinesDropped });
   const { app } = buildApi(container, packageVersion());
   if ((await container.get(TOKENS.Organizations).listOrganizations()).length === 0) {
     logger.info(
@@ -59,7 +60,7 @@ export const serve = async (config: Config): Promise<void> => {
   }
   const running = await listen(app, config.host, config.port);
   const worker: RunningWorker | undefined = config.delivery.workerInProcess
-    ? startWorker(buildDeliveryDeps(container), logger, { pollMs: config.delivery.pollMs, leaseMs: config.delivery.leaseMs, endpointConcurrency: config.delivery.endpointConcurrency })
+    ? startWorker(buildDeliveryDeps(container), logger, { pollMs: config.delivery.pollMs, leaseMs: config.delivery.leaseMs, endpointConcurrency: config.delivery.endpointConcurrency, retention: retentionLoopOptions(container) })
     : undefined;
   logger.info({ url: running.url, database: maskUrl(config.databaseUrl) }, `listening on ${running.url}`);
 
@@ -75,12 +76,12 @@ export const serve = async (config: Config): Promise<void> => {
 /** Runs only the delivery worker (`hookledger worker`), e.g. beside API processes started with HOOKLEDGER_WORKER=false. */
 export const work = async (config: Config): Promise<void> => {
   const { writer, logger, logLinesDropped } = processLog(config);
-  const container = await buildContainer(config, { logger, logLinesDropped });
+  const container = await compose(config, { logger, logLinesDropped });
   const ops = await startWorkerOpsServer(container).catch(async (error: unknown) => {
     await closeContainer(container);
     throw error;
   });
-  const worker = startWorker(buildDeliveryDeps(container), logger, { pollMs: config.delivery.pollMs, leaseMs: config.delivery.leaseMs, endpointConcurrency: config.delivery.endpointConcurrency });
+  const worker = startWorker(buildDeliveryDeps(container), logger, { pollMs: config.delivery.pollMs, leaseMs: config.delivery.leaseMs, endpointConcurrency: config.delivery.endpointConcurrency, retention: retentionLoopOptions(container) });
   onSignals(config, logger, writer, async (signal) => {
     logger.info({ signal }, 'worker stopping: finishing attempts in flight');
     await worker.stop();

@@ -2,9 +2,20 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { ServiceIdentifier } from 'inversify';
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import type { Clock, DeliveryQueue, EventStore, IdGenerator, KeyMaterial, Notifier, OrganizationStore, WebhookReadModel, WebhookSecrets } from '../ports/index.js';
-import type { AttemptObservation } from '../ports/delivery-observer.js';
-import type { StateCache } from '../application/state-cache.js';
+import type {
+  Clock,
+  DeliveryMetrics,
+  DeliveryQueue,
+  EventStore,
+  IdGenerator,
+  KeyMaterial,
+  Notifier,
+  OrganizationStore,
+  SecretGenerator,
+  WebhookReadModel,
+  WebhookSecrets,
+} from '../ports/index.js';
+import type { StateCache, WebhookDeps } from '../application/index.js';
 import type { WebhookState } from '../domain/index.js';
 import type { Config } from './config.js';
 
@@ -23,14 +34,11 @@ export interface Tokens {
   readonly Queue: ServiceIdentifier<DeliveryQueue>;
   readonly Notifiers: ServiceIdentifier<readonly Notifier[]>;
   readonly Metrics: ServiceIdentifier<DeliveryMetrics>;
+  readonly SecretGenerator: ServiceIdentifier<SecretGenerator>;
   /** Webhook states folded in this process, shared by the API and the worker (ADR 0016). */
   readonly WebhookStates: ServiceIdentifier<StateCache<WebhookState>>;
-}
-
-export interface DeliveryMetrics {
-  observe(attempt: AttemptObservation): void;
-  countAccepted(): void;
-  render(): Promise<{ contentType: string; body: string }>;
+  /** The webhook use cases' dependencies (the command handler's ports), assembled once for every caller. */
+  readonly Webhooks: ServiceIdentifier<WebhookDeps>;
 }
 
 const token = (name: string) => Symbol.for(`hookledger.${name}`);
@@ -51,5 +59,7 @@ export const TOKENS: Tokens = {
   Queue: token('Queue'),
   Notifiers: token('Notifiers'),
   Metrics: token('Metrics'),
+  SecretGenerator: token('SecretGenerator'),
   WebhookStates: token('WebhookStates'),
+  Webhooks: token('Webhooks'),
 };

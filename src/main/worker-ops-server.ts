@@ -1,8 +1,9 @@
 import type { Container } from 'inversify';
 import { createHttpApp } from '../adapters/http/koa/app.js';
-import { metricsRoute } from '../adapters/http/koa/delivery-routes.js';
+import { metricsRoute } from '../adapters/http/koa/metrics-route.js';
 import { metaRoutes } from '../adapters/http/koa/meta-routes.js';
 import { type RunningServer, listen } from '../adapters/http/koa/server.js';
+import { observeRequestsOf } from './http-metrics.js';
 import { TOKENS } from './tokens.js';
 
 /**
@@ -19,7 +20,7 @@ export const startWorkerOpsServer = async (c: Container): Promise<RunningServer>
     ...metaRoutes({ ready: async () => (await queue.depth(Date.now()), true), catalogIdOf: async () => '' }).filter((r) => !r.auth),
     metricsRoute(() => c.get(TOKENS.Metrics).render()),
   ];
-  const app = createHttpApp({ routes, authenticate: async () => undefined, logger });
+  const app = createHttpApp({ routes, authenticate: async () => undefined, logger, observeRequest: observeRequestsOf(c) });
   let running: RunningServer;
   try {
     running = await listen(app, config.host, config.workerMetricsPort);

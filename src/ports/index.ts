@@ -8,3 +8,7 @@ export type * from './key-material.js';
 export type * from './notifier.js';
 export type * from './delivery-queue.js';
 export type * from './digest.js';
+export type * from './delivery-observer.js';
+export type * from './delivery-metrics.js';
+export type * from './secret-generator.js';
+export type * from './json-schema.js';

@@ -8,7 +8,7 @@ import { CryptoKeyMaterial } from '../../src/adapters/ids/crypto/crypto-key-mate
 import { InMemoryOrganizationStore } from '../../src/adapters/store/memory/memory-organization-store.js';
 import { CREDENTIAL_TTL_MS, CredentialCache, authenticate, createApiKey, createOrganization, revokeApiKey } from '../../src/application/index.js';
 import { readConfig } from '../../src/main/config.js';
-import { buildContainer, closeContainer } from '../../src/main/container.js';
+import { closeContainer, compose } from '../../src/main/container.js';
 import { TOKENS } from '../../src/main/tokens.js';
 import type { Credential, OrganizationStore } from '../../src/ports/organizations.js';
 import { PG_URL, onPostgres, tempSchema } from '../support/postgres.js';
@@ -46,16 +46,16 @@ describe('authentication with the credential cache', () => {
     const spy = { hash: (k: string) => keys.hash(k), sameHash: (a: string, b: string) => (compared.push(b), keys.sameHash(a, b)) };
     const deps = { organizations: new CredentialCache(counted, clock), keys: spy };
 
-    expect((await authenticate(deps, `Bearer ${key}`))?.organization.id).toBe(organizationId);
+    expect((await authenticate(deps, `Bearer ${key}`))?.organization?.id).toBe(organizationId);
     expect(calls.findCredential).toBe(1);
     clock.advance(CREDENTIAL_TTL_MS - 1);
-    expect((await authenticate(deps, `Bearer ${key}`))?.organization.id).toBe(organizationId);
+    expect((await authenticate(deps, `Bearer ${key}`))?.organization?.id).toBe(organizationId);
     // A wrong secret under a cached id is still refused, after one full comparison.
     expect(await authenticate(deps, `Bearer ${key.replace(/.$/, key.endsWith('A') ? 'B' : 'A')}`)).toBeUndefined();
     expect(calls.findCredential).toBe(1);
     expect(compared).toHaveLength(3);
     clock.advance(1);
-    expect((await authenticate(deps, `Bearer ${key}`))?.organization.id).toBe(organizationId);
+    expect((await authenticate(deps, `Bearer ${key}`))?.organization?.id).toBe(organizationId);
     expect(calls.findCredential).toBe(2);
   });
 
@@ -125,7 +125,7 @@ const twoProcesses = (kind: string, databaseUrl: () => Promise<{ url: string; cl
       const { url, cleanup } = await databaseUrl();
       cleanups.push(cleanup);
       const start = (clock: ManualClock) =>
-        buildContainer({ ...readConfig({}), databaseUrl: url }, { clock, logger: pino({ level: 'silent' }) }).then((c) => {
+        compose({ ...readConfig({}), databaseUrl: url }, { clock, logger: pino({ level: 'silent' }) }).then((c) => {
           cleanups.push(() => closeContainer(c));
           return c;
         });
@@ -134,8 +134,8 @@ const twoProcesses = (kind: string, databaseUrl: () => Promise<{ url: string; cl
       const { key, keyId, organizationId } = await newKey(a.get(TOKENS.Organizations), clockA);
       const as = (c: typeof a) => ({ organizations: c.get(TOKENS.Organizations), keys });
 
-      expect((await authenticate(as(a), `Bearer ${key}`))?.organization.id).toBe(organizationId);
-      expect((await authenticate(as(b), `Bearer ${key}`))?.organization.id).toBe(organizationId);
+      expect((await authenticate(as(a), `Bearer ${key}`))?.organization?.id).toBe(organizationId);
+      expect((await authenticate(as(b), `Bearer ${key}`))?.organization?.id).toBe(organizationId);
       expect(await revokeApiKey({ organizations: a.get(TOKENS.Organizations), keys, clock: clockA }, keyId)).toBe(true);
       expect(await authenticate(as(a), `Bearer ${key}`)).toBeUndefined();
       clockB.advance(CREDENTIAL_TTL_MS - 1);

@@ -191,7 +191,7 @@ export const eventStoreContract = (name: string, factory: () => Promise<EventSto
       const all = await store.readAll();
       expect(all.every((e) => /^[0-9a-f]{64}$/.test(e.hash) && /^[0-9a-f]{64}$/.test(e.chain))).toBe(true);
       expect(new Set(all.map((e) => e.hash)).size).toBe(all.length);
-      expect(await verifyEventLog({ eventStore: store, digest: new CryptoDigest() })).toEqual({ checked: 4, head: all.at(-1)!.chain, problems: [] });
+      expect(await verifyEventLog({ eventStore: store, digest: new CryptoDigest() })).toEqual({ checked: 4, head: all.at(-1)!.chain, lastPosition: all.at(-1)!.position, problems: [] });
     });
 
     it('keeps everything across a reopen, and concurrent writers on separate instances still conflict', async () => {

@@ -36,7 +36,7 @@ export const organizationStoreContract = (name: string, factory: () => Promise<O
 
     it('stores keys, finds them by key id, and revokes them once', async () => {
       await f.store.createOrganization(org(1));
-      const key = { keyId: 'AAAAAAAAAAAA', organizationId: org(1).id, hash: 'ab'.repeat(32), createdAt: '2026-11-22T10:00:00.000Z' };
+      const key = { keyId: 'AAAAAAAAAAAA', organizationId: org(1).id, scope: 'organization' as const, name: 'ci', hash: 'ab'.repeat(32), createdAt: '2026-11-22T10:00:00.000Z' };
       await f.store.addApiKey(key);
       expect(await f.store.findApiKey('AAAAAAAAAAAA')).toEqual(key);
       expect(await f.store.findApiKey('BBBBBBBBBBBB')).toBeUndefined();
@@ -49,7 +49,7 @@ export const organizationStoreContract = (name: string, factory: () => Promise<O
     it('finds a key together with its organization (one read for authentication), revoked or not', async () => {
       await f.store.createOrganization(org(1));
       await f.store.createOrganization(org(2));
-      const key = { keyId: 'AAAAAAAAAAAA', organizationId: org(2).id, hash: 'ef'.repeat(32), createdAt: '2026-11-22T10:00:00.000Z' };
+      const key = { keyId: 'AAAAAAAAAAAA', organizationId: org(2).id, scope: 'organization' as const, name: '', hash: 'ef'.repeat(32), createdAt: '2026-11-22T10:00:00.000Z' };
       await f.store.addApiKey(key);
       expect(await f.store.findCredential('AAAAAAAAAAAA')).toEqual({ key, organization: org(2) });
       expect(await f.store.findCredential('BBBBBBBBBBBB')).toBeUndefined();
@@ -57,10 +57,41 @@ export const organizationStoreContract = (name: string, factory: () => Promise<O
       expect(await f.store.findCredential('AAAAAAAAAAAA')).toEqual({ key: { ...key, revokedAt: '2026-11-23T00:00:00.000Z' }, organization: org(2) });
     });
 
+    it('keeps operator keys, which belong to no organization, and finds them without one', async () => {
+      const key = { keyId: 'OPERATOR0001', scope: 'operator' as const, name: 'ops', hash: '12'.repeat(32), createdAt: '2026-11-22T10:00:00.000Z' };
+      await f.store.addApiKey(key);
+      expect(await f.store.findApiKey('OPERATOR0001')).toEqual(key);
+      expect(await f.store.findCredential('OPERATOR0001')).toEqual({ key });
+    });
+
+    it('lists an organization’s keys oldest first, revoked ones included, with their names', async () => {
+      await f.store.createOrganization(org(1));
+      await f.store.createOrganization(org(2));
+      const k = (id: string, organizationId: string, at: string) => ({ keyId: id, organizationId, scope: 'organization' as const, name: `key ${id}`, hash: 'ab'.repeat(32), createdAt: at });
+      await f.store.addApiKey(k('BBBBBBBBBBBB', org(1).id, '2026-11-22T10:00:02.000Z'));
+      await f.store.addApiKey(k('AAAAAAAAAAAA', org(1).id, '2026-11-22T10:00:01.000Z'));
+      await f.store.addApiKey(k('CCCCCCCCCCCC', org(2).id, '2026-11-22T10:00:00.000Z'));
+      await f.store.revokeApiKey('BBBBBBBBBBBB', '2026-11-23T00:00:00.000Z');
+      const listed = await f.store.listApiKeys(org(1).id);
+      expect(listed.map((x) => [x.keyId, x.name, x.revokedAt])).toEqual([['AAAAAAAAAAAA', 'key AAAAAAAAAAAA', undefined], ['BBBBBBBBBBBB', 'key BBBBBBBBBBBB', '2026-11-23T00:00:00.000Z']]);
+      expect(await f.store.listApiKeys('int_nobody')).toEqual([]);
+    });
+
+    it('records a key’s last use, never moving it back', async () => {
+      await f.store.createOrganization(org(1));
+      await f.store.addApiKey({ keyId: 'AAAAAAAAAAAA', organizationId: org(1).id, scope: 'organization', name: '', hash: 'ab'.repeat(32), createdAt: '2026-11-22T10:00:00.000Z' });
+      expect((await f.store.findApiKey('AAAAAAAAAAAA'))?.lastUsedAt).toBeUndefined();
+      await f.store.recordKeyUse('AAAAAAAAAAAA', '2026-11-22T11:00:00.000Z');
+      await f.store.recordKeyUse('AAAAAAAAAAAA', '2026-11-22T10:30:00.000Z');
+      expect((await f.store.findApiKey('AAAAAAAAAAAA'))?.lastUsedAt).toBe('2026-11-22T11:00:00.000Z');
+      expect((await f.store.findCredential('AAAAAAAAAAAA'))?.key.lastUsedAt).toBe('2026-11-22T11:00:00.000Z');
+      await f.store.recordKeyUse('ZZZZZZZZZZZZ', '2026-11-22T11:00:00.000Z');
+    });
+
     it('keeps everything across a reopen', async () => {
       if (!f.reopen) return;
       await f.store.createOrganization(org(1));
-      await f.store.addApiKey({ keyId: 'AAAAAAAAAAAA', organizationId: org(1).id, hash: 'cd'.repeat(32), createdAt: '2026-11-22T10:00:00.000Z' });
+      await f.store.addApiKey({ keyId: 'AAAAAAAAAAAA', organizationId: org(1).id, scope: 'organization', name: 'kept', hash: 'cd'.repeat(32), createdAt: '2026-11-22T10:00:00.000Z' });
       const again = f.reopen();
       expect(await again.findOrganization('Org 1')).toEqual(org(1));
       expect((await again.findApiKey('AAAAAAAAAAAA'))?.hash).toBe('cd'.repeat(32));

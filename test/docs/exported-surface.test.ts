@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '../..');
 // The subpath exports other services build on (package.json "exports").
-const entries = { 'hookledger/domain': 'src/domain/index.ts', 'hookledger/application': 'src/application/index.ts', 'hookledger/memory': 'src/main/embedded.ts' };
+const entries = { 'hookledger/domain': 'src/domain/index.ts', 'hookledger/application': 'src/application/index.ts', 'hookledger/memory': 'src/main/embedded.ts', 'hookledger/client': 'src/client/index.ts' };
 
 /** Exported names whose declarations carry no TSDoc. */
 const undocumented = (entry: string): string[] => {

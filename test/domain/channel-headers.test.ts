@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { given } from '../support/decider-spec.js';
-import { type WebhookEvent, upcast } from '../../src/domain/index.js';
-import { T1, T2, createCommand, created, meta } from '../support/webhook-fixtures.js';
+import { type ChannelInput, type WebhookEvent, upcast, webhookDecider } from '../../src/domain/index.js';
+import { DeciderSpecification } from '../support/decider-spec.js';
+import { command, createWebhook } from '../support/webhook-commands.js';
+import { T1, T2, created } from '../support/webhook-fixtures.js';
 
-const hook = (headers: Record<string, string>) => ({ channel: 'webhook', configs: { url: 'https://example.com/hook', headers } });
+const { given } = DeciderSpecification.for(webhookDecider);
 
-const create = (headers: Record<string, string>) => createCommand({ channels: [hook(headers)] });
+const hook = (headers: Record<string, string>): ChannelInput => ({ channel: 'webhook', configs: { url: 'https://example.com/hook', headers } });
+
+const create = (headers: Record<string, string>) => createWebhook({ channels: [hook(headers)] });
 
 const refusedAt = (name: string, message: string) => ({
   type: 'ValidationFailed' as const,
@@ -69,13 +72,13 @@ describe('channel headers: only what can be sent is accepted', () => {
 
   it('checks headers on a channel change too', () => {
     given(created())
-      .when({ type: 'ChangeChannels', data: { channels: [hook({ Trailer: 'x' })] }, metadata: meta() } as never)
+      .when(command({ type: 'ChangeChannels', data: { channels: [hook({ Trailer: 'x' })] } }))
       .thenFails(refusedAt('Trailer', 'hop-by-hop'));
   });
 });
 
 describe('headers stored under the older, laxer rules', () => {
-  const old = created({ channels: [{ channel: 'webhook', configs: { url: 'https://example.com/hook', headers: { TE: 'trailers', 'X-Price': 'price €5' }, timeout: 10 } }] as never });
+  const old = created({ channels: [{ channel: 'webhook', configs: { url: 'https://example.com/hook', headers: { TE: 'trailers', 'X-Price': 'price €5' }, timeout: 10 } }] });
 
   it('given a webhook stored with headers now refused, when its events are read back, then they still parse', () => {
     expect(upcast(JSON.parse(JSON.stringify(old)) as WebhookEvent)._tag).toBe('Right');
@@ -83,13 +86,13 @@ describe('headers stored under the older, laxer rules', () => {
 
   it('given such a webhook, when it is renamed, then the unchanged channel is not re-checked', () => {
     given(old)
-      .when({ type: 'RenameWebhook', data: { webhook_name: 'Renamed' }, metadata: meta(T2) } as never)
+      .when(command({ type: 'RenameWebhook', data: { webhook_name: 'Renamed' } }, T2))
       .then({ type: 'WebhookRenamed', version: 1, data: { webhook_name: 'Renamed', at: T2 } });
   });
 
   it('given such a webhook, when that channel is written again, then its headers must be fixed', () => {
     given(old)
-      .when({ type: 'ChangeChannels', data: { channels: [hook({ TE: 'trailers', 'X-Price': 'price €6' })] }, metadata: meta(T2) } as never)
+      .when(command({ type: 'ChangeChannels', data: { channels: [hook({ TE: 'trailers', 'X-Price': 'price €6' })] } }, T2))
       .thenFails({
         type: 'ValidationFailed',
         details: [

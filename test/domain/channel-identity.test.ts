@@ -1,15 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Channel, type WebhookEvent, assignChannelIds, decide, fold, upcast } from '../../src/domain/index.js';
-import { given } from '../support/decider-spec.js';
-import { T0, T1, T2, channelsChanged, createCommand, created, httpChannel, meta, paused, slackChannel } from '../support/webhook-fixtures.js';
+import { type Channel, type ChannelInput, type WebhookEvent, assignChannelIds, decide, fold, upcast, webhookDecider } from '../../src/domain/index.js';
+import { DeciderSpecification } from '../support/decider-spec.js';
+import { command, createWebhook as createCommand } from '../support/webhook-commands.js';
+import { T0, T1, T2, channelsChanged, created, httpChannel, paused, slackChannel } from '../support/webhook-fixtures.js';
 
-const change = (channels: readonly unknown[], type: 'ChangeChannels' | 'UpdateWebhook' = 'ChangeChannels', now = T1) =>
-  ({ type, data: { channels }, metadata: meta(now) }) as never;
+const { given } = DeciderSpecification.for(webhookDecider);
+const change = (channels: readonly ChannelInput[], type: 'ChangeChannels' | 'UpdateWebhook' = 'ChangeChannels', now = T1) =>
+  command({ type, data: { channels: [...channels] } }, now);
 const a = httpChannel('https://a.example/hook');
 const b = httpChannel('https://b.example/hook');
 const c = httpChannel('https://c.example/hook');
-const email = { channel: 'email', configs: { to_addresses: ['ops@example.com'] } } as const;
+const email: Channel = { channel: 'email', configs: { to_addresses: ['ops@example.com'] } };
 const withHeader = (channel: ReturnType<typeof httpChannel>, value: string) => ({ ...channel, configs: { ...channel.configs, headers: { Authorization: value } } });
 /** A webhook created with channels a (ch_1) and b (ch_2). */
 const twoChannels = () => created({ channels: [a, b] });
@@ -27,7 +29,7 @@ describe('channel ids: given by the domain on create', () => {
             { channel_id: 'ch_2', ...slackChannel },
             { channel_id: 'ch_3', channel: 'email', configs: { to_addresses: ['ops@example.com'] } },
           ],
-        }) as never,
+        }),
       });
   });
 

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { upperSnakeCatalog } from '../../src/domain/index.js';
-import { given } from '../support/decider-spec.js';
-import { T1, createCommand, created, httpChannel, meta, slackChannel } from '../support/webhook-fixtures.js';
+import { type Channel, upperSnakeCatalog, webhookDecider } from '../../src/domain/index.js';
+import { DeciderSpecification } from '../support/decider-spec.js';
+import { createWebhook as create, untrustedCreate } from '../support/webhook-commands.js';
+import { T1, created, httpChannel, meta, slackChannel } from '../support/webhook-fixtures.js';
 
-const create = (data: Record<string, unknown>, metadata = meta()) => createCommand(data, metadata);
+const { given } = DeciderSpecification.for(webhookDecider);
 
 describe('CreateWebhook', () => {
   it('records WebhookCreated with defaults filled in and the name trimmed', () => {
@@ -49,7 +50,7 @@ describe('CreateWebhook', () => {
     ['two channels to one destination', { channels: [httpChannel(), httpChannel()] }, ['channels', 1]],
     ['a malformed webhook id', { webhook_id: 'wh_short' }, ['webhook_id']],
   ])('rejects %s with the field path', (_name, data, path) => {
-    const { result } = given().when(create(data));
+    const { result } = given().when(untrustedCreate(data));
     expect(result._tag).toBe('Left');
     if (result._tag === 'Left') {
       expect(result.left.type).toBe('ValidationFailed');
@@ -67,7 +68,7 @@ describe('CreateWebhook', () => {
   });
 
   it('accepts every channel kind, the * subscription and prefix wildcards', () => {
-    const channels = [
+    const channels: Channel[] = [
       httpChannel(),
       slackChannel,
       { channel: 'email', configs: { to_addresses: ['ops@example.com'], subject_template: '{{event_type}}' } },

@@ -1,16 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { type CommandMetadata, dottedCatalog } from '../../src/domain/index.js';
-import { given } from '../support/decider-spec.js';
-import { T0, T1, channelsChanged, createCommand, created } from '../support/webhook-fixtures.js';
+import { type Channel, type CommandMetadata, dottedCatalog, webhookDecider } from '../../src/domain/index.js';
+import { DeciderSpecification } from '../support/decider-spec.js';
+import { createWebhook, untrustedCreate } from '../support/webhook-commands.js';
+import { T0, T1, channelsChanged, created } from '../support/webhook-fixtures.js';
+
+const { given } = DeciderSpecification.for(webhookDecider);
 
 const strict: CommandMetadata = { now: T1, catalog: dottedCatalog };
 const open: CommandMetadata = { ...strict, allowPrivateDestinations: true };
 
 const webhook = (url: string) => ({ channel: 'webhook', configs: { url, headers: {}, timeout: 10 } }) as const;
 const slack = (webhook_url: string) => ({ channel: 'slack', configs: { webhook_url } }) as const;
-const email = { channel: 'email', configs: { to_addresses: ['ops@localhost.example'] } } as const;
+const email: Channel = { channel: 'email', configs: { to_addresses: ['ops@localhost.example'] } };
 
-const create = (channels: readonly unknown[], metadata: unknown = strict) => createCommand({ channels }, metadata);
+const create = (channels: Channel[], metadata: CommandMetadata = strict) => createWebhook({ channels }, metadata);
 
 const refused = (index: number, field: 'url' | 'webhook_url') => ({
   type: 'ValidationFailed' as const,
@@ -77,16 +80,16 @@ describe('literal private destinations, when the operator does not allow them', 
 
   it('refuses metadata whose setting is not a boolean, rather than guessing', () => {
     given()
-      .when(create([webhook('https://example.com/hook')], { ...strict, allowPrivateDestinations: 'yes' }))
+      .when(untrustedCreate({ channels: [webhook('https://example.com/hook')] }, { ...strict, allowPrivateDestinations: 'yes' }))
       .thenFails({ type: 'ValidationFailed', details: [{ path: ['metadata', 'allowPrivateDestinations'], message: expect.any(String) }] });
   });
 
   it('refuses a changed channel that points at one, at its index', () => {
     given(created())
-      .when({ type: 'ChangeChannels', data: { channels: [webhook('https://example.com/hook'), webhook('http://169.254.169.254/x')] }, metadata: strict } as never)
+      .when({ type: 'ChangeChannels', data: { channels: [webhook('https://example.com/hook'), webhook('http://169.254.169.254/x')] }, metadata: strict })
       .thenFails(refused(1, 'url'));
     given(created())
-      .when({ type: 'UpdateWebhook', data: { channels: [slack('http://[::7f00:1]/x')] }, metadata: strict } as never)
+      .when({ type: 'UpdateWebhook', data: { channels: [slack('http://[::7f00:1]/x')] }, metadata: strict })
       .thenFails(refused(0, 'webhook_url'));
   });
 
@@ -94,10 +97,10 @@ describe('literal private destinations, when the operator does not allow them', 
     const loopback = webhook('http://127.0.0.1:9000/hook');
     const history = created({ channels: [loopback] });
     given(history)
-      .when({ type: 'UpdateWebhook', data: { webhook_name: 'Renamed' }, metadata: strict } as never)
+      .when({ type: 'UpdateWebhook', data: { webhook_name: 'Renamed' }, metadata: strict })
       .then({ type: 'WebhookRenamed', version: 1, data: { webhook_name: 'Renamed', at: T1 } });
     given(history)
-      .when({ type: 'ChangeChannels', data: { channels: [loopback, webhook('https://example.com/new')] }, metadata: strict } as never)
+      .when({ type: 'ChangeChannels', data: { channels: [loopback, webhook('https://example.com/new')] }, metadata: strict })
       .then(channelsChanged([loopback, webhook('https://example.com/new')]));
   });
 });
@@ -109,7 +112,7 @@ describe('literal private destinations, when the operator allows them', () => {
 
   it('accepts a changed channel too', () => {
     given(created({ at: T0 }))
-      .when({ type: 'ChangeChannels', data: { channels: [slack('http://localhost:3000/x')] }, metadata: open } as never)
+      .when({ type: 'ChangeChannels', data: { channels: [slack('http://localhost:3000/x')] }, metadata: open })
       // Another kind at the same place is another channel: it gets the next id.
       .then(channelsChanged([{ ...slack('http://localhost:3000/x'), channel_id: 'ch_2' }]));
   });

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type Channel, SETTINGS_MAX_BYTES, settingsSize } from '../../src/domain/index.js';
-import { given } from '../support/decider-spec.js';
-import { T0, T1, createCommand, created, meta } from '../support/webhook-fixtures.js';
+import { type Channel, SETTINGS_MAX_BYTES, settingsSize, webhookDecider } from '../../src/domain/index.js';
+import { DeciderSpecification } from '../support/decider-spec.js';
+import { command, createWebhook as createCommand } from '../support/webhook-commands.js';
+import { T0, T1, created } from '../support/webhook-fixtures.js';
+
+const { given } = DeciderSpecification.for(webhookDecider);
 
 const NAME = 'Slack Engineering Alerts';
 const TYPES = ['cluster.execution.completed', 'cluster.execution.failed'];
@@ -55,20 +58,20 @@ describe('the size of one webhook’s settings (64 KiB of canonical JSON)', () =
 
   it('refuses an edit that takes the settings over the limit, and records nothing', () => {
     given(created({ channels: channelsOf(SETTINGS_MAX_BYTES - 10), at: T0 }))
-      .when({ type: 'UpdateWebhook', data: { webhook_name: `${NAME} and some more words` }, metadata: meta(T1) } as never)
+      .when(command({ type: 'UpdateWebhook', data: { webhook_name: `${NAME} and some more words` } }, T1))
       .thenFails({ type: 'ValidationFailed', details: [{ path: [], message: expect.stringContaining('at most 65536') }] });
   });
 
   it('lets settings written before the rule shrink or stay as they are, but not grow', () => {
     const big = channelsOf(SETTINGS_MAX_BYTES + 1000);
     given(created({ channels: big, at: T0 }))
-      .when({ type: 'RenameWebhook', data: { webhook_name: 'Short' }, metadata: meta(T1) } as never)
+      .when(command({ type: 'RenameWebhook', data: { webhook_name: 'Short' } }, T1))
       .then({ type: 'WebhookRenamed', version: 1, data: { webhook_name: 'Short', at: T1 } });
     given(created({ channels: big, at: T0 }))
-      .when({ type: 'PauseWebhook', data: {}, metadata: meta(T1) } as never)
+      .when(command({ type: 'PauseWebhook', data: {} }, T1))
       .then({ type: 'WebhookPaused', version: 1, data: { reason: 'paused on request', automatic: false, at: T1 } });
     given(created({ channels: big, at: T0 }))
-      .when({ type: 'RenameWebhook', data: { webhook_name: `${NAME}!` }, metadata: meta(T1) } as never)
+      .when(command({ type: 'RenameWebhook', data: { webhook_name: `${NAME}!` } }, T1))
       .thenFails({ type: 'ValidationFailed' });
   });
 });

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type WebhookEvent, TEMPLATE_FIELDS, decide, fold, templateProblems, upcast } from '../../src/domain/index.js';
-import { given } from '../support/decider-spec.js';
+import { type WebhookEvent, Channel, TEMPLATE_FIELDS, decide, fold, templateProblems, upcast, webhookDecider } from '../../src/domain/index.js';
+import { DeciderSpecification } from '../support/decider-spec.js';
+import { command, createWebhook } from '../support/webhook-commands.js';
 import { T1, T2, created, httpChannel, meta, withIds } from '../support/webhook-fixtures.js';
+
+const { given } = DeciderSpecification.for(webhookDecider);
 
 const base = {
   webhook: { url: 'https://example.com/hook' },
@@ -10,20 +13,11 @@ const base = {
   sms: { phone_numbers: ['+15551234567'] },
 } as const;
 type Kind = keyof typeof base;
-const channel = (kind: Kind, configs: Record<string, unknown>) => ({ channel: kind, configs: { ...base[kind], ...configs } });
+// Through the schema, which leaves templates to the rules (channelProblems), so a broken one still makes a channel.
+const channel = (kind: Kind, configs: Record<string, unknown>): Channel => Channel.parse({ channel: kind, configs: { ...base[kind], ...configs } });
 
-const create = (channels: unknown[]) =>
-  ({
-    type: 'CreateWebhook',
-    data: {
-      webhook_id: 'wh_abc123def4',
-      organization_id: 'int_000000000000000000000001',
-      webhook_name: 'Templates',
-      event_types: ['cluster.execution.completed'],
-      channels,
-    },
-    metadata: meta(),
-  }) as never;
+const create = (channels: Channel[]) =>
+  createWebhook({ webhook_name: 'Templates', event_types: ['cluster.execution.completed'], channels }, meta());
 
 const path = (field: string) => ['channels', 0, 'configs', field];
 
@@ -67,7 +61,7 @@ describe('templates are checked when written', () => {
           organization_id: 'int_000000000000000000000001',
           webhook_name: 'Templates',
           event_types: ['cluster.execution.completed'],
-          channels: withIds(channels as never),
+          channels: withIds(channels),
           is_active: true,
           at: T1,
         },
@@ -76,11 +70,8 @@ describe('templates are checked when written', () => {
 
   it('checks changed channels on PUT/PATCH (UpdateWebhook) and ChangeChannels, reporting every bad field', () => {
     const bad = [channel('slack', { message_template: '{{#a}}', blocks_template: '{}' })];
-    for (const command of [
-      { type: 'UpdateWebhook', data: { channels: bad }, metadata: meta(T2) },
-      { type: 'ChangeChannels', data: { channels: bad }, metadata: meta(T2) },
-    ]) {
-      const { result } = given(created()).when(command as never);
+    for (const edit of [command({ type: 'UpdateWebhook', data: { channels: bad } }, T2), command({ type: 'ChangeChannels', data: { channels: bad } }, T2)]) {
+      const { result } = given(created()).when(edit);
       expect(result).toMatchObject({ _tag: 'Left', left: { type: 'ValidationFailed' } });
       if (result._tag === 'Left' && result.left.type === 'ValidationFailed') {
         expect(result.left.details.map((d) => d.path)).toEqual([path('message_template'), path('blocks_template')]);
@@ -89,16 +80,16 @@ describe('templates are checked when written', () => {
   });
 
   it('a webhook stored before these checks, with a template they refuse, stays readable, can be renamed and get more channels; editing that channel needs a fix', () => {
-    const old = created({ channels: [channel('slack', { message_template: '{{#data}} oops' })] as never });
+    const old = created({ channels: [channel('slack', { message_template: '{{#data}} oops' })] });
     expect(upcast(JSON.parse(JSON.stringify(old)) as WebhookEvent)._tag).toBe('Right');
     given(old)
-      .when({ type: 'RenameWebhook', data: { webhook_name: 'Renamed' }, metadata: meta(T2) } as never)
+      .when(command({ type: 'RenameWebhook', data: { webhook_name: 'Renamed' } }, T2))
       .then({ type: 'WebhookRenamed', version: 1, data: { webhook_name: 'Renamed', at: T2 } });
     // Channels left as they were are not re-checked, so adding one is not blocked by the old one.
-    const added = decide({ type: 'UpdateWebhook', data: { channels: [channel('slack', { message_template: '{{#data}} oops' }), httpChannel()] }, metadata: meta(T2) } as never, fold([old]));
+    const added = decide(command({ type: 'UpdateWebhook', data: { channels: [channel('slack', { message_template: '{{#data}} oops' }), httpChannel()] } }, T2), fold([old]));
     expect(added).toMatchObject({ _tag: 'Right', right: [{ type: 'WebhookChannelsChanged' }] });
     given(old)
-      .when({ type: 'UpdateWebhook', data: { channels: [channel('slack', { message_template: '{{#data}} still broken' })] }, metadata: meta(T2) } as never)
+      .when(command({ type: 'UpdateWebhook', data: { channels: [channel('slack', { message_template: '{{#data}} still broken' })] } }, T2))
       .thenFails({ type: 'ValidationFailed', details: [{ path: path('message_template'), message: expect.stringContaining('never closed') }] });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createUpcaster, readStoredEvent, upcast } from '../../src/domain/index.js';
+import { WebhookEvent, createUpcaster, readStoredEvent, upcast, webhookEvent, webhookUpcasters } from '../../src/domain/index.js';
 
 describe('upcasting', () => {
   it('lifts an old event version through each step to the current schema', () => {
@@ -18,6 +18,20 @@ describe('upcasting', () => {
     expect(upcast({ type: 'WebhookExploded', version: 1, data: {} })._tag).toBe('Left');
     expect(upcast({ type: 'WebhookRenamed', version: 0, data: {} })).toEqual({ _tag: 'Left', left: 'WebhookRenamed v0 has no upcaster to v1' });
     expect(upcast({ type: 'WebhookRenamed', version: 1, data: { webhook_name: '' } })._tag).toBe('Left');
+  });
+
+  it('has a step from every older version of every event type to the next, up to the version its schema carries', () => {
+    const missing = WebhookEvent.options.flatMap((schema) => {
+      const type = schema.shape.type.value;
+      return Array.from({ length: schema.shape.version.value - 1 }, (_, i) => i + 1).filter((v) => !webhookUpcasters[type]?.[v]).map((v) => `${type} v${v}`);
+    });
+    expect(missing).toEqual([]);
+  });
+
+  it('writes every event at the version its schema carries (webhookEvent)', () => {
+    const at = '2026-11-22T10:00:00.000Z';
+    expect(webhookEvent('WebhookResumed', { at })).toEqual({ type: 'WebhookResumed', version: 1, data: { at } });
+    expect(webhookEvent('WebhookChannelsChanged', { channels: [], at })).toEqual({ type: 'WebhookChannelsChanged', version: 2, data: { channels: [], at } });
   });
 
   describe('reading events back from our own store (validated when written)', () => {

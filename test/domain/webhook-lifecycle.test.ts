@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { type WebhookEvent, dottedCatalog, fold } from '../../src/domain/index.js';
-import { given } from '../support/decider-spec.js';
+import { type WebhookEvent, dottedCatalog, fold, webhookDecider } from '../../src/domain/index.js';
+import { DeciderSpecification } from '../support/decider-spec.js';
+import { type BareCommand, command, untrusted, updateWebhook as update } from '../support/webhook-commands.js';
 import { T0, T1, T2, channelsChanged, created, deleted, httpChannel, meta, paused, slackChannel } from '../support/webhook-fixtures.js';
 
-const update = (data: Record<string, unknown>, now = T1) => ({ type: 'UpdateWebhook', data, metadata: meta(now) }) as never;
-const cmd = (type: string, data: Record<string, unknown> = {}, now = T1) => ({ type, data, metadata: meta(now) }) as never;
+const { given } = DeciderSpecification.for(webhookDecider);
 
 const fullUpdate = {
   webhook_name: 'Slack Engineering Alerts',
   event_types: ['cluster.execution.completed', 'cluster.execution.failed'],
-  channels: [{ channel: 'webhook', configs: { url: 'https://example.com/hook' } }],
+  channels: [{ channel: 'webhook' as const, configs: { url: 'https://example.com/hook' } }],
   is_active: true,
 };
 
@@ -66,57 +66,58 @@ describe('UpdateWebhook (full and partial)', () => {
 
 describe('single-field commands', () => {
   it('renames, changes event types and changes channels', () => {
-    given(created()).when(cmd('RenameWebhook', { webhook_name: 'B' })).then({ type: 'WebhookRenamed', version: 1, data: { webhook_name: 'B', at: T1 } });
-    given(created()).when(cmd('ChangeEventTypes', { event_types: ['*'] })).then({ type: 'WebhookEventTypesChanged', version: 1, data: { event_types: ['*'], at: T1 } });
-    given(created()).when(cmd('ChangeChannels', { channels: [slackChannel] })).then(channelsChanged([{ ...slackChannel, channel_id: 'ch_2' }]));
+    given(created()).when(command({ type: 'RenameWebhook', data: { webhook_name: 'B' } })).then({ type: 'WebhookRenamed', version: 1, data: { webhook_name: 'B', at: T1 } });
+    given(created()).when(command({ type: 'ChangeEventTypes', data: { event_types: ['*'] } })).then({ type: 'WebhookEventTypesChanged', version: 1, data: { event_types: ['*'], at: T1 } });
+    given(created()).when(command({ type: 'ChangeChannels', data: { channels: [slackChannel] } })).then(channelsChanged([{ ...slackChannel, channel_id: 'ch_2' }]));
   });
 
   it('renaming to the same name records nothing', () => {
-    given(created()).when(cmd('RenameWebhook', { webhook_name: 'Slack Engineering Alerts' })).thenNothingHappens();
+    given(created()).when(command({ type: 'RenameWebhook', data: { webhook_name: 'Slack Engineering Alerts' } })).thenNothingHappens();
   });
 });
 
 describe('pause and resume', () => {
   it('pauses an active webhook with the reason', () => {
     given(created())
-      .when(cmd('PauseWebhook', { reason: '100 consecutive failed deliveries', automatic: true }))
+      .when(command({ type: 'PauseWebhook', data: { reason: '100 consecutive failed deliveries', automatic: true } }))
       .then({ type: 'WebhookPaused', version: 1, data: { reason: '100 consecutive failed deliveries', automatic: true, at: T1 } });
   });
 
   it('pausing a paused webhook and resuming an active one are no-ops', () => {
-    given(created(), paused()).when(cmd('PauseWebhook')).thenNothingHappens();
-    given(created()).when(cmd('ResumeWebhook')).thenNothingHappens();
+    given(created(), paused()).when(command({ type: 'PauseWebhook', data: {} })).thenNothingHappens();
+    given(created()).when(command({ type: 'ResumeWebhook', data: {} })).thenNothingHappens();
   });
 
   it('resumes a paused webhook', () => {
-    given(created(), paused()).when(cmd('ResumeWebhook', {}, T2)).then({ type: 'WebhookResumed', version: 1, data: { at: T2 } });
+    given(created(), paused()).when(command({ type: 'ResumeWebhook', data: {} }, T2)).then({ type: 'WebhookResumed', version: 1, data: { at: T2 } });
   });
 });
 
 describe('secret rotation', () => {
   it('records that the secret rotated and until when the old one signs, never the secret', () => {
     given(created())
-      .when(cmd('RotateWebhookSecret', { previous_valid_until: T2 }))
+      .when(command({ type: 'RotateWebhookSecret', data: { previous_valid_until: T2 } }))
       .then({ type: 'WebhookSecretRotated', version: 1, data: { previous_valid_until: T2, at: T1 } });
-    given(created(), deleted()).when(cmd('RotateWebhookSecret', { previous_valid_until: T2 })).thenFails({ type: 'WebhookNotFound' });
+    given(created(), deleted()).when(command({ type: 'RotateWebhookSecret', data: { previous_valid_until: T2 } })).thenFails({ type: 'WebhookNotFound' });
   });
 });
 
 describe('delete', () => {
   it('deletes a live webhook, active or paused', () => {
-    given(created()).when(cmd('DeleteWebhook')).then(deleted());
-    given(created(), paused()).when(cmd('DeleteWebhook', {}, T2)).then(deleted(T2));
+    given(created()).when(command({ type: 'DeleteWebhook', data: {} })).then(deleted());
+    given(created(), paused()).when(command({ type: 'DeleteWebhook', data: {} }, T2)).then(deleted(T2));
   });
 
   it('is idempotent once deleted and terminal for everything else', () => {
-    given(created(), deleted()).when(cmd('DeleteWebhook')).thenNothingHappens();
-    for (const type of ['PauseWebhook', 'ResumeWebhook', 'RenameWebhook']) {
-      given(created(), deleted()).when(cmd(type, type === 'RenameWebhook' ? { webhook_name: 'x' } : {})).thenFails({ type: 'WebhookNotFound' });
+    given(created(), deleted()).when(command({ type: 'DeleteWebhook', data: {} })).thenNothingHappens();
+    const refused: BareCommand[] = [{ type: 'PauseWebhook', data: {} }, { type: 'ResumeWebhook', data: {} }, { type: 'RenameWebhook', data: { webhook_name: 'x' } }];
+    for (const bare of refused) {
+      given(created(), deleted()).when(command(bare)).thenFails({ type: 'WebhookNotFound' });
     }
   });
 
   it('cannot delete what never existed', () => {
-    given().when(cmd('DeleteWebhook')).thenFails({ type: 'WebhookNotFound' });
+    given().when(command({ type: 'DeleteWebhook', data: {} })).thenFails({ type: 'WebhookNotFound' });
   });
 });
 
@@ -158,6 +159,6 @@ describe('untrusted input', () => {
     ['a bad clock value', { type: 'PauseWebhook', data: {}, metadata: { now: 'yesterday', catalog: dottedCatalog } }],
     ['data that is an array', { type: 'RenameWebhook', data: [], metadata: meta() }],
   ])('turns %s into ValidationFailed without throwing', (_name, command) => {
-    given(created()).when(command as never).thenFails({ type: 'ValidationFailed' });
+    given(created()).when(untrusted(command)).thenFails({ type: 'ValidationFailed' });
   });
 });

@@ -69,7 +69,7 @@ describe('list, event types and health over HTTP', () => {
   it('serves the organization’s catalog with categories and cache scopes', async () => {
     const res = await h.request('GET', '/v1/event-types', { key });
     expect(res.body.catalog).toBe('dotted');
-    expect(res.body.event_types).toContainEqual({ name: 'object.created', description: 'New object ingested.', category: 'Object Lifecycle', cache_scope: 'KEY' });
+    expect(res.body.event_types).toContainEqual({ name: 'object.created', description: 'New object ingested.', category: 'Object Lifecycle', cache_scope: 'KEY', schema: null, archived: false });
     const upper = await h.newOrg(undefined, 'upper-snake');
     const other = await h.request('GET', '/v1/event-types', { key: upper.key });
     expect(other.body.catalog).toBe('upper-snake');

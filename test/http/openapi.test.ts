@@ -53,9 +53,10 @@ describe('OpenAPI document', () => {
   it('documents the delivery log’s page size, cursor and size bound, and the message endpoint that holds the payload', async () => {
     const doc = (await h.request('GET', '/openapi.json')).body;
     const list = doc.paths['/v1/organizations/webhooks/{webhook_id}/deliveries'].get;
-    const params = Object.fromEntries((list.parameters as { name: string; schema: Record<string, unknown> }[]).map((p) => [p.name, p.schema]));
+    const params = Object.fromEntries((list.parameters as { name: string; description?: string; schema: Record<string, unknown> }[]).map((p) => [p.name, p]));
     expect(params.limit!.description).toBe('page size, 1-100 (default 50)');
-    expect(params.cursor).toMatchObject({ type: 'string', maxLength: 100 });
+    expect(params.limit!.schema).toEqual({ type: 'integer', minimum: 1, maximum: 100 });
+    expect(params.cursor!.schema).toMatchObject({ type: 'string', maxLength: 100 });
     expect(list.description).toContain('never larger than 589,056 bytes');
     const page = doc.components.schemas.DeliveryAttemptPage;
     expect(page.properties.pagination.required).toEqual(['limit', 'next_cursor', 'has_more']);

@@ -11,11 +11,11 @@ import { SqliteDeliveryQueue } from '../../src/adapters/store/sqlite/sqlite-deli
 import { SqliteEventStore } from '../../src/adapters/store/sqlite/sqlite-event-store.js';
 import { SqliteWebhookReadModel } from '../../src/adapters/store/sqlite/sqlite-webhook-read-model.js';
 import { readConfig } from '../../src/main/config.js';
-import { buildContainer, closeContainer, createLogger } from '../../src/main/container.js';
+import { closeContainer, compose as composeRoot, createLogger } from '../../src/main/container.js';
 import { TOKENS } from '../../src/main/tokens.js';
 import { PG_URL, onPostgres, tempSchema } from '../support/postgres.js';
 
-const compose = async (env: Record<string, string>) => buildContainer(readConfig(env), { logger: createLogger('silent') });
+const compose = async (env: Record<string, string>) => composeRoot(readConfig(env), { logger: createLogger('silent') });
 
 describe('the composition root picks adapters from DATABASE_URL and READ_MODEL_URL', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hookledger-compose-'));

@@ -56,9 +56,13 @@ describe('kill -9 in the middle of a backlog loses no accepted event', () => {
         if (res?.status === 202) accepted.add(((await res.json()) as { message_id: string }).message_id);
       };
       for (let round = 0; round < 3; round++) {
+        const before = accepted.size;
         const sending = Promise.all(Array.from({ length: 60 }, (_, i) => send(server.url, round * 100 + i)));
-        await new Promise((r) => setTimeout(r, 40 + round * 30));
-        server.child.kill('SIGKILL'); // mid-stream: some requests are in flight, some deliveries leased
+        // Kill once the first 202s of this round are back (not at a fixed time, which a slow machine may not reach):
+        // the rest of the 60 are then in flight, some recorded, some deliveries leased.
+        await waitFor(() => accepted.size > before, 10_000, `a first 202 in round ${round}`);
+        await new Promise((r) => setTimeout(r, round * 5));
+        server.child.kill('SIGKILL');
         await sending;
         server = await start();
       }

@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { createApiKey, createOrganization } from '../../src/application/organizations.js';
 import { readConfig } from '../../src/main/config.js';
-import { buildContainer, closeContainer, createLogger } from '../../src/main/container.js';
+import { closeContainer, compose, createLogger } from '../../src/main/container.js';
 import { TOKENS } from '../../src/main/tokens.js';
 import { spawnService } from '../support/spawn-service.js';
 
@@ -36,7 +36,7 @@ export const processes = () => {
 
 /** An organization and an API key in the store at `databaseUrl`, made through the application as the CLI would. */
 export const orgAndKey = async (databaseUrl: string, name = `org-${Date.now()}`) => {
-  const container = await buildContainer({ ...readConfig({}), databaseUrl }, { logger: createLogger('warn') });
+  const container = await compose({ ...readConfig({}), databaseUrl }, { logger: createLogger('warn') });
   try {
     const deps = { organizations: container.get(TOKENS.Organizations), keys: container.get(TOKENS.KeyMaterial), clock: container.get(TOKENS.Clock) };
     const org = await createOrganization(deps, { name });

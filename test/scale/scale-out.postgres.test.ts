@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey, createOrganization } from '../../src/application/organizations.js';
 import { readConfig } from '../../src/main/config.js';
-import { buildContainer, closeContainer, createLogger } from '../../src/main/container.js';
+import { closeContainer, compose, createLogger } from '../../src/main/container.js';
 import { TOKENS } from '../../src/main/tokens.js';
 import { PG_URL, onPostgres, tempSchema } from '../support/postgres.js';
 import { startReceiver } from '../support/receivers.js';
@@ -57,7 +57,7 @@ onPostgres('Scale-out (2 APIs, 3 workers)', () =>
       const [api1, api2, ...workers] = await Promise.all([startApi(), startApi(), startWorker(), startWorker(), startWorker()]);
       const apis = [api1!.url, api2!.url];
 
-      const container = await buildContainer({ ...readConfig(env), databaseUrl: env.DATABASE_URL! }, { logger: createLogger('warn') });
+      const container = await compose({ ...readConfig(env), databaseUrl: env.DATABASE_URL! }, { logger: createLogger('warn') });
       closers.push(() => closeContainer(container));
       const deps = { organizations: container.get(TOKENS.Organizations), keys: container.get(TOKENS.KeyMaterial), clock: container.get(TOKENS.Clock) };
       const org = await createOrganization(deps, { name: 'scale' });

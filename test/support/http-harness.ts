@@ -6,9 +6,10 @@ import { ManualClock } from '../../src/adapters/clock/manual/manual-clock.js';
 import { listen } from '../../src/adapters/http/koa/server.js';
 import { createApiKey, createOrganization } from '../../src/application/organizations.js';
 import { readConfig } from '../../src/main/config.js';
-import { buildApi, buildContainer, buildDeliveryDeps, closeContainer } from '../../src/main/container.js';
+import { buildApi, buildDeliveryDeps, closeContainer, compose } from '../../src/main/container.js';
 import { TOKENS } from '../../src/main/tokens.js';
 import { type RunningWorker, startWorker } from '../../src/main/worker.js';
+import { type OpenApiResponseChecker, openApiResponseChecker } from './openapi-responses.js';
 import { PG_URL, postgresAnswers, probePostgres, tempSchema } from './postgres.js';
 
 export type StoreKind = 'sqlite-file' | 'memory' | 'postgres';
@@ -24,7 +25,7 @@ export const availableKinds = async (...kinds: StoreKind[]): Promise<StoreKind[]
 export interface Harness {
   readonly url: string;
   readonly clock: ManualClock;
-  readonly container: Awaited<ReturnType<typeof buildContainer>>;
+  readonly container: Awaited<ReturnType<typeof compose>>;
   /** Creates an organization and returns a key for it. */
   newOrg(name?: string, catalogId?: string): Promise<{ key: string; organizationId: string }>;
   request(method: string, path: string, options?: { key?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> }): Promise<{
@@ -56,11 +57,13 @@ export const startHarness = async (kind: StoreKind = 'sqlite-file', logLines?: s
   const clock = new ManualClock('2026-11-22T10:00:00.000Z');
   const logger = pino({ level: 'info' }, { write: (line: string) => void logLines?.push(line) });
   const config = { ...readConfig({ HOOKLEDGER_ALLOW_PRIVATE_DESTINATIONS: 'true', HOOKLEDGER_RETRY_SCHEDULE: '0,50ms,100ms', HOOKLEDGER_RATE_LIMIT: '0', ...options.env }), databaseUrl, port: 0 };
-  const container = await buildContainer(config, { clock: options.realClock ? undefined : clock, logger });
+  const container = await compose(config, { clock: options.realClock ? undefined : clock, logger });
   const { app } = buildApi(container, 'test');
   const running = await listen(app, '127.0.0.1', 0);
   const worker: RunningWorker | undefined = options.worker ? startWorker(buildDeliveryDeps(container), logger, { pollMs: 20 }) : undefined;
   const deps = () => ({ organizations: container.get(TOKENS.Organizations), keys: container.get(TOKENS.KeyMaterial), clock });
+  let checker: Promise<OpenApiResponseChecker> | undefined;
+  const spec = () => (checker ??= fetch(`${running.url}/openapi.json`).then(async (r) => openApiResponseChecker(await r.json())));
 
   return {
     url: running.url,
@@ -90,6 +93,8 @@ export const startHarness = async (kind: StoreKind = 'sqlite-file', logLines?: s
       } catch {
         parsed = undefined;
       }
+      // Every answer a test receives must be one /openapi.json documents (status, headers, body).
+      (await spec()).assert({ method, path, status: response.status, headers: response.headers, text });
       return { status: response.status, headers: response.headers, body: parsed, text };
     },
     eventCount: async () => {

@@ -23,11 +23,17 @@ export const spawnService = (
       if (!line) return;
       child.stdout!.off('data', onData);
       child.stdout!.resume();
+      child.stderr!.off('data', onErr);
+      child.stderr!.resume();
       child.removeAllListeners('exit');
       resolveStart({ child, url: (JSON.parse(line) as { url: string }).url, output: () => out });
     };
     child.stdout!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`hookledger ${args.join(' ')} exited ${code} before listening: ${out}`)));
+    // Kept until it listens, so a start that fails says why.
+    let err = '';
+    const onErr = (chunk: Buffer) => (err += chunk.toString());
+    child.stderr!.on('data', onErr);
+    child.once('exit', (code) => reject(new Error(`hookledger ${args.join(' ')} exited ${code} before listening: ${out}${err}`)));
   });
 
 /**

@@ -8,6 +8,10 @@ export interface EventTypeInfo {
   readonly category: string;
   /** Only the dotted catalog annotates scopes. */
   readonly cacheScope?: CacheScope;
+  /** A JSON Schema for the event's `data`, checked on publish (ADR 0020). */
+  readonly schema?: Readonly<Record<string, unknown>>;
+  /** Archived: cannot be newly subscribed to; subscriptions to it keep receiving it. */
+  readonly archived?: boolean;
 }
 
 /**
@@ -20,8 +24,10 @@ export interface EventCatalog {
   readonly title: string;
   readonly separator: string;
   readonly eventTypes: readonly EventTypeInfo[];
+  /** The organization's catalog stream revision it was read at (0: never changed); absent for presets. */
+  readonly revision?: number;
 }
 
-/** Whether the catalog lists this exact event-type name. */
+/** Whether the catalog lists this exact event-type name (archived or not: archived types are still published). */
 export const hasEventType = (catalog: EventCatalog, name: string): boolean =>
   catalog.eventTypes.some((t) => t.name === name);

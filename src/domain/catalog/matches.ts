@@ -19,11 +19,13 @@ export const matches = (subscription: readonly string[], eventType: string): boo
 export type PatternProblem =
   | { readonly kind: 'unknown'; readonly pattern: string }
   | { readonly kind: 'bad-wildcard'; readonly pattern: string }
-  | { readonly kind: 'no-match'; readonly pattern: string };
+  | { readonly kind: 'no-match'; readonly pattern: string }
+  | { readonly kind: 'archived'; readonly pattern: string };
 
 /**
  * Checks one pattern against the catalog: an exact name must be in it; a
- * wildcard must be `<prefix><separator>*` and select at least one name.
+ * wildcard must be `<prefix><separator>*` and select at least one name. Archived types
+ * cannot be newly subscribed to: an exact one is refused, a wildcard must select another.
  */
 export const checkPattern = (catalog: EventCatalog, pattern: string): PatternProblem | undefined => {
   if (pattern === ALL_EVENTS) return undefined;
@@ -32,9 +34,10 @@ export const checkPattern = (catalog: EventCatalog, pattern: string): PatternPro
     if (!isPrefixWildcard(pattern) || prefix.includes('*') || !prefix.endsWith(catalog.separator) || prefix.length < 2) {
       return { kind: 'bad-wildcard', pattern };
     }
-    return catalog.eventTypes.some((t) => t.name.startsWith(prefix)) ? undefined : { kind: 'no-match', pattern };
+    return catalog.eventTypes.some((t) => !t.archived && t.name.startsWith(prefix)) ? undefined : { kind: 'no-match', pattern };
   }
-  return catalog.eventTypes.some((t) => t.name === pattern) ? undefined : { kind: 'unknown', pattern };
+  const found = catalog.eventTypes.find((t) => t.name === pattern);
+  return found === undefined ? { kind: 'unknown', pattern } : found.archived ? { kind: 'archived', pattern } : undefined;
 };
 
 /** The first other pattern that already selects everything `pattern` selects, if any. */

@@ -51,6 +51,8 @@ export const PauseWebhook = command('PauseWebhook', {
 export const ResumeWebhook = command('ResumeWebhook', {});
 /** Command: delete a webhook; its history stays, and deleting twice records nothing new. */
 export const DeleteWebhook = command('DeleteWebhook', {});
+/** Command: delete a webhook (if not yet) and forget it: its data key is destroyed, so its sealed settings are unreadable (ADR 0018). */
+export const ForgetWebhook = command('ForgetWebhook', {});
 /** Command: record that the signing secret was rotated (the secret itself never enters the log). */
 export const RotateWebhookSecret = command('RotateWebhookSecret', {
   /** Until when the previous secret keeps signing (24 h after now over HTTP). */
@@ -67,6 +69,7 @@ export const WebhookCommandData = z.discriminatedUnion('type', [
   PauseWebhook,
   ResumeWebhook,
   DeleteWebhook,
+  ForgetWebhook,
   RotateWebhookSecret,
 ]);
 

@@ -5,7 +5,7 @@ import { type DomainError, type ErrorDetail, detailsFromIssues, notFound, valida
 import { assignChannelIds } from './channel-identity.js';
 import { type Channel, channelContent } from './channels.js';
 import { type CommandMetadata, type ValidCommand, type WebhookCommand, WebhookCommandData } from './commands.js';
-import type { WebhookEvent } from './events.js';
+import { type WebhookEvent, webhookEvent } from './events.js';
 import { channelProblems, destinationProblems, eventTypeProblems, settingsSizeProblems } from './rules.js';
 import { type LiveWebhook, type WebhookState, isLive } from './state.js';
 
@@ -36,13 +36,17 @@ export const decide = (command: WebhookCommand, state: WebhookState): Either<Dom
       ...settingsSizeProblems(valid.data),
     ];
     if (problems.length > 0 || identified._tag === 'Left') return left(validationFailed(problems));
-    return right([{ type: 'WebhookCreated', version: 2, data: { ...valid.data, channels: identified.right.channels, at } }]);
+    return right([webhookEvent('WebhookCreated', { ...valid.data, channels: identified.right.channels, at })]);
   }
 
   // Every other command acts on an existing webhook; a deleted one is terminal,
   // and deleting it again is a no-op so DELETE stays idempotent.
   if (!isLive(state)) {
     if (valid.type === 'DeleteWebhook' && state.status === 'deleted') return right([]);
+    // Forgetting is idempotent too; a webhook deleted earlier can still be forgotten.
+    if (valid.type === 'ForgetWebhook' && state.status === 'deleted') {
+      return right(state.forgotten_at === undefined ? [webhookEvent('WebhookForgotten', { at })] : []);
+    }
     return left(notFound(state.status === 'initial' ? undefined : state.webhook_id));
   }
 
@@ -56,13 +60,15 @@ export const decide = (command: WebhookCommand, state: WebhookState): Either<Dom
     case 'ChangeChannels':
       return changes(state, valid.data, meta);
     case 'PauseWebhook':
-      return right(state.status === 'active' ? [{ type: 'WebhookPaused', version: 1, data: { ...valid.data, at } }] : []);
+      return right(state.status === 'active' ? [webhookEvent('WebhookPaused', { ...valid.data, at })] : []);
     case 'ResumeWebhook':
-      return right(state.status === 'paused' ? [{ type: 'WebhookResumed', version: 1, data: { at } }] : []);
+      return right(state.status === 'paused' ? [webhookEvent('WebhookResumed', { at })] : []);
     case 'DeleteWebhook':
-      return right([{ type: 'WebhookDeleted', version: 1, data: { at } }]);
+      return right([webhookEvent('WebhookDeleted', { at })]);
+    case 'ForgetWebhook':
+      return right([webhookEvent('WebhookDeleted', { at }), webhookEvent('WebhookForgotten', { at })]);
     case 'RotateWebhookSecret':
-      return right([{ type: 'WebhookSecretRotated', version: 1, data: { ...valid.data, at } }]);
+      return right([webhookEvent('WebhookSecretRotated', { ...valid.data, at })]);
     default: {
       const unhandled: never = valid;
       return unhandled;
@@ -84,13 +90,13 @@ const changes = (state: LiveWebhook, patch: Patch, meta: CommandMetadata): Eithe
   const problems: ErrorDetail[] = [];
 
   if (patch.webhook_name !== undefined && patch.webhook_name !== state.webhook_name) {
-    events.push({ type: 'WebhookRenamed', version: 1, data: { webhook_name: patch.webhook_name, at } });
+    events.push(webhookEvent('WebhookRenamed', { webhook_name: patch.webhook_name, at }));
   }
   // Unchanged event types are not re-checked, so a name later retired from the
   // catalog does not block unrelated edits.
   if (patch.event_types !== undefined && !sameMembers(patch.event_types, state.event_types)) {
-    problems.push(...eventTypeProblems(meta.catalog, patch.event_types));
-    events.push({ type: 'WebhookEventTypesChanged', version: 1, data: { event_types: [...patch.event_types], at } });
+    problems.push(...eventTypeProblems(meta.catalog, patch.event_types, state.event_types));
+    events.push(webhookEvent('WebhookEventTypesChanged', { event_types: [...patch.event_types], at }));
   }
   if (patch.channels !== undefined) {
     // Ids are checked even when nothing else changes (an unknown one is the caller's mistake); they never count as a change.
@@ -98,7 +104,7 @@ const changes = (state: LiveWebhook, patch: Patch, meta: CommandMetadata): Eithe
     if (identified._tag === 'Left') problems.push(...identified.left);
     else if (!sameMembers(patch.channels.map(channelContent), state.channels.map(channelContent))) {
       problems.push(...channelProblems(patch.channels, state.channels), ...privateDestinationProblems(meta, patch.channels, state.channels));
-      events.push({ type: 'WebhookChannelsChanged', version: 2, data: { channels: identified.right.channels, at } });
+      events.push(webhookEvent('WebhookChannelsChanged', { channels: identified.right.channels, at }));
     }
   }
   if (events.length > 0) {
@@ -106,9 +112,9 @@ const changes = (state: LiveWebhook, patch: Patch, meta: CommandMetadata): Eithe
     problems.push(...settingsSizeProblems(after, state));
   }
   if (patch.is_active === false && state.status === 'active') {
-    events.push({ type: 'WebhookPaused', version: 1, data: { reason: 'paused on request', automatic: false, at } });
+    events.push(webhookEvent('WebhookPaused', { reason: 'paused on request', automatic: false, at }));
   } else if (patch.is_active === true && state.status === 'paused') {
-    events.push({ type: 'WebhookResumed', version: 1, data: { at } });
+    events.push(webhookEvent('WebhookResumed', { at }));
   }
   return problems.length > 0 ? left(validationFailed(problems)) : right(events);
 };

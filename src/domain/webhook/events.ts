@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { eventEmitter } from '../shared/versioned-events.js';
 import { EventTypes, IdentifiedChannels, WebhookId, WebhookName } from './settings.js';
 
 /** ISO-8601 instant, as produced by Date#toISOString. */
@@ -45,6 +46,11 @@ export const WebhookResumed = event('WebhookResumed', { at: At });
 export const WebhookDeleted = event('WebhookDeleted', { at: At });
 /** The secret itself is never an event (ADR 0002): only that it changed, and until when the old one signs. */
 export const WebhookSecretRotated = event('WebhookSecretRotated', { previous_valid_until: At, at: At });
+/**
+ * Event: the webhook's data key was destroyed (crypto-shredding, ADR 0018): its sealed settings and
+ * secrets read as "[forgotten]" from now on, everywhere. Who asked is the event's actor.
+ */
+export const WebhookForgotten = event('WebhookForgotten', { at: At });
 
 /** Every webhook event as a zod discriminated union on `type`, each with a schema `version`. */
 export const WebhookEvent = z.discriminatedUnion('type', [
@@ -56,10 +62,14 @@ export const WebhookEvent = z.discriminatedUnion('type', [
   WebhookResumed,
   WebhookDeleted,
   WebhookSecretRotated,
+  WebhookForgotten,
 ]);
 export type WebhookEvent = z.output<typeof WebhookEvent>;
 /** The `type` of any webhook event. */
 export type WebhookEventType = WebhookEvent['type'];
 /** The event of one type, e.g. `EventOf<'WebhookPaused'>`. */
 export type EventOf<T extends WebhookEventType> = Extract<WebhookEvent, { type: T }>;
+
+/** A webhook event at its type's current schema version: `webhookEvent('WebhookPaused', { reason, automatic, at })`. */
+export const webhookEvent = eventEmitter<WebhookEvent>(WebhookEvent.options);
 

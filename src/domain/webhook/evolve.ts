@@ -50,6 +50,8 @@ export const evolve = (state: WebhookState, event: WebhookEvent): WebhookState =
       return isLive(state) ? { ...state, updated_at: event.data.at } : state;
     case 'WebhookDeleted':
       return isLive(state) ? { ...state, status: 'deleted', deleted_at: event.data.at, updated_at: event.data.at } : state;
+    case 'WebhookForgotten':
+      return state.status === 'deleted' ? { ...state, forgotten_at: event.data.at, updated_at: event.data.at } : state;
     default: {
       const unhandled: never = event;
       return unhandled;

@@ -12,7 +12,7 @@ import { templateProblems } from '../template/channel-templates.js';
  * name, `*`, or a prefix wildcard; no duplicates; `*` stands alone; nothing
  * listed twice through a wildcard (see ADR 0004).
  */
-export const eventTypeProblems = (catalog: EventCatalog, eventTypes: readonly string[]): ErrorDetail[] => {
+export const eventTypeProblems = (catalog: EventCatalog, eventTypes: readonly string[], kept: readonly string[] = []): ErrorDetail[] => {
   const problems: ErrorDetail[] = [];
   const seen = new Set<string>();
   eventTypes.forEach((pattern, index) => {
@@ -22,7 +22,8 @@ export const eventTypeProblems = (catalog: EventCatalog, eventTypes: readonly st
       return;
     }
     seen.add(pattern);
-    const problem = checkPattern(catalog, pattern);
+    // A pattern the webhook already has stays valid (its type may have been archived since: ADR 0020).
+    const problem = kept.includes(pattern) ? undefined : checkPattern(catalog, pattern);
     if (problem) {
       problems.push({ path, message: describe(problem.kind, pattern, catalog) });
       return;
@@ -40,8 +41,10 @@ export const eventTypeProblems = (catalog: EventCatalog, eventTypes: readonly st
   return problems;
 };
 
-const describe = (kind: 'unknown' | 'bad-wildcard' | 'no-match', pattern: string, catalog: EventCatalog): string => {
+const describe = (kind: 'unknown' | 'bad-wildcard' | 'no-match' | 'archived', pattern: string, catalog: EventCatalog): string => {
   switch (kind) {
+    case 'archived':
+      return `'${pattern}' is archived: it cannot be newly subscribed to`;
     case 'unknown':
       return `'${pattern}' is not an event type of the ${catalog.id} catalog (GET /v1/event-types lists them)`;
     case 'bad-wildcard':

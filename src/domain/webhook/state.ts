@@ -23,7 +23,7 @@ export type WebhookState =
   | { readonly status: 'initial' }
   | (Configured & { readonly status: 'active' })
   | (Configured & { readonly status: 'paused'; readonly paused_reason: string; readonly paused_automatically: boolean })
-  | (Configured & { readonly status: 'deleted'; readonly deleted_at: string });
+  | (Configured & { readonly status: 'deleted'; readonly deleted_at: string; readonly forgotten_at?: string });
 
 /** A webhook that was created (active, paused or deleted). */
 export type ExistingWebhook = Exclude<WebhookState, { status: 'initial' }>;

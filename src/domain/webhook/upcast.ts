@@ -1,6 +1,7 @@
 import { type Either, left, right } from 'fp-ts/lib/Either.js';
 import type * as z from 'zod';
 import { formatPath } from '../shared/errors.js';
+import { currentVersions } from '../shared/versioned-events.js';
 import { positionalChannelId } from './channel-identity.js';
 import { WebhookEvent } from './events.js';
 
@@ -17,9 +18,7 @@ export type Upcaster = (data: unknown) => unknown;
 export type Upcasters = Readonly<Record<string, Readonly<Record<number, Upcaster>>>>;
 
 /** Each event type's current schema version, read from its schema. */
-const CURRENT_VERSIONS = new Map<string, number>(
-  WebhookEvent.options.map((schema) => [schema.shape.type.value, schema.shape.version.value]),
-);
+const CURRENT_VERSIONS = currentVersions(WebhookEvent.options);
 
 /**
  * Version 1 channels had no ids: each gets `ch_<position + 1>`, the id queued jobs of that

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type * as z from 'zod';
 import type { Caller } from '../../../application/index.js';
 import { type ErrorDetail, detailsFromIssues } from '../../../domain/index.js';
+import { accessLog as accessLogOf } from './access-log.js';
 import { DEFAULT_BODY_LIMIT, readJsonBody } from './body.js';
 import { HttpError, errorBody } from './errors.js';
 import { consoleFiles } from './console-files.js';
@@ -25,9 +26,14 @@ export interface HttpAppDeps {
   readonly consoleDir?: string | undefined;
   /** Requests per second per API key, and the burst allowed above it; none when undefined. */
   readonly rateLimit?: { readonly perSecond: number; readonly burst: number } | undefined;
+  /** Called once per request with its route template (`unmatched` when none), status and duration (the HTTP metrics). */
+  readonly observeRequest?: ((method: string, route: string, status: number, seconds: number) => void) | undefined;
 }
 
 const koaPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
+const REQUEST_ID = /^[\w.-]{1,64}$/;
+/** The route label of a request no route handled: the console's files, or none. */
+const routeOutsideRouter = (path: string) => (path === '/console' || path.startsWith('/console/') ? '/console' : 'unmatched');
 
 const validate = <S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query'): z.output<S> => {
   const result = schema.safeParse(value);
@@ -36,6 +42,12 @@ const validate = <S extends z.ZodType>(schema: S, value: unknown, where: 'body' 
   const first = details[0];
   const message = where === 'query' ? 'invalid query string' : first ? `${first.path.join('.') || '(body)'}: ${first.message}` : 'invalid body';
   throw new HttpError(422, 'ValidationError', message, details);
+};
+
+/** What `readJsonBody` reads as absent, checked without reading: no length (or 0) and not chunked. */
+const mayHaveBody = (ctx: Context): boolean => {
+  const headers = ctx.req.headers;
+  return headers['transfer-encoding'] !== undefined || (headers['content-length'] !== undefined && headers['content-length'] !== '0');
 };
 
 /** Query strings arrive as strings or arrays; a repeated parameter is refused rather than guessed. */
@@ -53,14 +65,14 @@ export const createHttpApp = (deps: HttpAppDeps): Koa => {
   app.proxy = false;
   const limiter = deps.rateLimit ? new KeyRateLimiter(deps.rateLimit.perSecond, deps.rateLimit.burst) : undefined;
   const router = new Router();
-  // The access line has fixed fields of our own (no header, body or key), so it skips the
-  // logger's redaction pass: that pass was most of the line's cost (ADR 0016).
-  const accessLog = deps.logger.child({}, { redact: { paths: [] } });
+  // The access line has fixed fields of our own (no header, body or key): written as one string (ADR 0022).
+  const accessLog = accessLogOf(deps.logger);
+  const observeRequest = deps.observeRequest;
 
   // Request id, access log and the one error envelope for everything, including 404s.
   app.use(async (ctx, next) => {
-    const incoming = ctx.get('x-request-id');
-    const requestId = /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+    const incoming = ctx.req.headers['x-request-id'];
+    const requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     ctx.state.requestId = requestId;
     ctx.set('X-Request-Id', requestId);
     const started = performance.now();
@@ -69,25 +81,37 @@ export const createHttpApp = (deps: HttpAppDeps): Koa => {
       if (ctx.status === 404 && ctx.body === undefined) {
         throw new HttpError(404, 'NotFound', `no route for ${ctx.method} ${ctx.path}`);
       }
+      if ((ctx.status === 405 || ctx.status === 501) && ctx.body === undefined) {
+        throw new HttpError(405, 'MethodNotAllowed', 'method not allowed on this path', [], { Allow: ctx.response.get('Allow') });
+      }
     } catch (error) {
       renderError(ctx, error, deps.logger, requestId, deps.isUnavailable);
     } finally {
-      accessLog.info({ requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: performance.now() - started }, 'request');
+      const ms = performance.now() - started;
+      accessLog(requestId, ctx.method, ctx.path, ctx.status, ms);
+      observeRequest?.(ctx.method, (ctx.state.route as string | undefined) ?? routeOutsideRouter(ctx.path), ctx.status, ms / 1000);
     }
   });
 
   app.use(consoleFiles(deps.consoleDir));
 
   for (const r of deps.routes) {
-    const path = koaPath(r.path);
-    // `/webhooks/` and `/webhooks` are the same resource to every user; serve both spellings.
-    const other = path.endsWith('/') ? path.slice(0, -1) : `${path}/`;
-    router[r.method]([path, other], async (ctx: Context) => {
+    // `/webhooks/` and `/webhooks` are the same resource to every user: the router matches a path
+    // with or without its trailing slash (not strict), so one spelling serves both, and every
+    // request tries half as many patterns as with both registered.
+    const path = koaPath(r.path).replace(/(.)\/$/, '$1');
+    // A query string this route's schema accepts when empty, validated once (schemas are pure).
+    let emptyQuery: { value: unknown } | undefined;
+    router[r.method](path, async (ctx: Context) => {
+      ctx.state.route = r.path;
       let caller: Caller | undefined;
       if (r.auth) {
-        caller = await deps.authenticate(ctx.get('authorization') || undefined, ctx.state.requestId as string);
+        caller = await deps.authenticate(ctx.req.headers.authorization || undefined, ctx.state.requestId as string);
         if (!caller) {
           throw new HttpError(401, 'Unauthorized', 'send a valid API key as Authorization: Bearer sk_…', [], { 'WWW-Authenticate': 'Bearer' });
+        }
+        if ((caller.scope ?? 'organization') !== (r.scope ?? 'organization')) {
+          throw new HttpError(403, 'Forbidden', `this route needs an ${r.scope ?? 'organization'} key, not an ${caller.scope ?? 'organization'} key (ADR 0020)`);
         }
         const waitMs = limiter?.take(caller.actor) ?? 0;
         if (waitMs > 0) {
@@ -96,18 +120,23 @@ export const createHttpApp = (deps: HttpAppDeps): Koa => {
           });
         }
       }
-      const raw = await readJsonBody(ctx, deps.bodyLimit ?? DEFAULT_BODY_LIMIT);
+      // No await (and no promise) when there is no body: most reads.
+      const raw = mayHaveBody(ctx) ? await readJsonBody(ctx, deps.bodyLimit ?? DEFAULT_BODY_LIMIT) : undefined;
       // Many clients send `{}` by default; anything more is a mistake worth reporting.
       const emptyObject = typeof raw === 'object' && raw !== null && !Array.isArray(raw) && Object.keys(raw).length === 0;
       if (raw !== undefined && !r.body && !emptyObject) throw new HttpError(422, 'ValidationError', 'this endpoint takes no body');
       if (raw === undefined && r.bodyRequired) throw new HttpError(422, 'ValidationError', 'a JSON body is required', [{ path: [], message: 'required' }]);
       const body = r.body ? validate(r.body, raw ?? {}, 'body') : undefined;
-      const query = validate(r.query ?? EmptyQuery, singleValued(ctx.query), 'query');
+      let query: unknown;
+      if (ctx.querystring !== '') query = validate(r.query ?? EmptyQuery, singleValued(ctx.query), 'query');
+      else query = (emptyQuery ??= { value: validate(r.query ?? EmptyQuery, {}, 'query') }).value;
       const result = await r.handle({ body, query, params: ctx.params as Record<string, string>, caller: caller as Caller, ctx });
       ctx.status = result.status;
-      for (const [name, value] of Object.entries(result.headers ?? {})) ctx.set(name, value);
+      const headers = result.headers;
+      if (headers !== undefined) for (const name in headers) ctx.set(name, headers[name]!);
       if (result.body instanceof JsonText) {
-        ctx.type = 'application/json';
+        // The header itself, as `ctx.type = 'application/json'` sets it, without a media-type lookup.
+        ctx.set('Content-Type', 'application/json; charset=utf-8');
         ctx.body = result.body.text;
       } else if (result.body !== undefined) ctx.body = result.body;
     });
@@ -115,11 +144,8 @@ export const createHttpApp = (deps: HttpAppDeps): Koa => {
 
   app.use(router.routes());
   app.use(
-    router.allowedMethods({
-      throw: true,
-      methodNotAllowed: () => new HttpError(405, 'MethodNotAllowed', 'method not allowed on this path'),
-      notImplemented: () => new HttpError(405, 'MethodNotAllowed', 'method not supported'),
-    }),
+    // Not thrown: the router then sets Allow, which the 405 below carries (a thrown error loses it).
+    router.allowedMethods({ throw: false }),
   );
   return app;
 };

@@ -1,8 +1,9 @@
-import { ATTEMPT_TEXT_LIMITS, type AttemptFilter, type DeliveryAttemptView } from '../../../ports/delivery-queue.js';
+import { type AttemptScope, DELIVERY_PAGE } from '../../../application/index.js';
+import { ATTEMPT_TEXT_LIMITS, type DeliveryAttemptView } from '../../../ports/delivery-queue.js';
 import { taggedCursor } from './tagged-cursor.js';
 
-/** Page sizes of GET …/deliveries. */
-export const DELIVERY_PAGE = { defaultLimit: 50, maxLimit: 100 } as const;
+/** Page sizes of GET …/deliveries (the use case's). */
+export { DELIVERY_PAGE };
 
 /**
  * The most bytes one attempt takes in a page: its response body and error as encoded in the
@@ -52,20 +53,12 @@ export const presentAttempt = (a: DeliveryAttemptView) => ({
   delivery_status: a.deliveryStatus,
 });
 
-type CursorScope = Pick<AttemptFilter, 'webhookId' | 'status' | 'channel' | 'eventType' | 'since' | 'until'>;
-
-/** Attempt pages continue after a place in the log, bound to the webhook and the filters. */
-const attemptCursor = taggedCursor(
+/** Attempt pages continue after a place in the log (opaque to clients), bound to the webhook and the filters. */
+export const attemptCursor = taggedCursor(
   'a',
-  (scope: CursorScope) => [scope.webhookId, scope.status ?? '', scope.channel ?? '', scope.eventType ?? '', scope.since ?? '', scope.until ?? ''],
+  (scope: AttemptScope) => [scope.webhookId, scope.status ?? '', scope.channel ?? '', scope.eventType ?? '', scope.since ?? '', scope.until ?? ''],
   {
     message: 'cursor is not one this API issued for this webhook and these filters',
     detail: 'unknown cursor: pass next_cursor from the previous page, with the same filters',
   },
 );
-
-/** Opaque to clients: the last attempt's place in the log, bound to the webhook and filters. */
-export const encodeAttemptCursor = attemptCursor.encode;
-
-/** The position a cursor of ours continues after; 422 at `cursor` for anything else. */
-export const decodeAttemptCursor = attemptCursor.decode;

@@ -1,21 +1,24 @@
 import * as z from 'zod';
-import { type PublishDeps, loadWebhook, publishEvent, sendTestEvent } from '../../../application/index.js';
-import type { DeliveryQueue } from '../../../ports/delivery-queue.js';
-import { ATTEMPT_MAX_BYTES, DELIVERY_PAGE, DELIVERY_PAGE_MAX_BYTES, decodeAttemptCursor, encodeAttemptCursor, presentAttempt } from './delivery-log.js';
-import { HttpError, fromApplicationError } from './errors.js';
+import {
+  type DeliveriesDeps,
+  acceptEvent,
+  deliveredMessage,
+  deliveryAttemptsPage,
+  recoverDeliveries,
+  retryDelivery,
+  testWebhook,
+} from '../../../application/index.js';
+import { ATTEMPT_MAX_BYTES, DELIVERY_PAGE, DELIVERY_PAGE_MAX_BYTES, attemptCursor, presentAttempt } from './delivery-log.js';
+import { orFail } from './errors.js';
 import { type Route, route } from './route.js';
 import { EmptyQuery, ErrorEnvelope } from './schemas.js';
 
+/** The delivery use cases' dependencies, assembled by the composition root. */
 export interface DeliveryRouteDeps {
-  readonly publish: PublishDeps;
-  readonly queue: DeliveryQueue;
-  /** Counts an accepted event (not an idempotent repeat) for the metrics; must not throw. */
-  readonly countAccepted?: () => void;
+  readonly deliveries: DeliveriesDeps;
 }
 
 const BASE = '/v1/organizations/webhooks/{webhook_id}';
-/** The shape of the ids we hand out (`msg_` + letters and digits); anything else names no message, and never reaches a store (PostgreSQL refuses a NUL in text). */
-const isMessageId = (value: string): boolean => /^msg_[A-Za-z0-9]{1,64}$/.test(value);
 
 const err = (description: string) => ({ description, schema: ErrorEnvelope });
 const Iso = z.iso.datetime({ offset: true });
@@ -82,18 +85,7 @@ const DeliveredMessage = z
   })
   .meta({ id: 'DeliveredMessage' });
 
-export const deliveryRoutes = (deps: DeliveryRouteDeps): Route[] => {
-  /** The caller's live webhook, or the 404 another organization's would get. */
-  const ownWebhook = async (organizationId: string, webhookId: string, allowDeleted = false) => {
-    const found = await loadWebhook(deps.publish, organizationId, webhookId);
-    if (!found || (!allowDeleted && found.webhook.status === 'deleted')) {
-      throw fromApplicationError({ type: 'WebhookNotFound', message: `webhook ${webhookId} not found` });
-    }
-    return found;
-  };
-  const iso = (t: string | undefined) => (t === undefined ? undefined : new Date(t).toISOString());
-
-  return [
+export const deliveryRoutes = ({ deliveries }: DeliveryRouteDeps): Route[] => [
     route({
       method: 'post',
       path: '/v1/events',
@@ -104,12 +96,7 @@ export const deliveryRoutes = (deps: DeliveryRouteDeps): Route[] => {
       body: PublishEventBody,
       bodyRequired: true,
       responses: { 202: { description: 'recorded durably; delivery follows', schema: z.object({ message_id: z.string() }) }, 401: err('missing or bad key'), 422: err('unknown event type or bad body') },
-      handle: async ({ body, caller }) => {
-        const result = await publishEvent(deps.publish, caller, body);
-        if (result._tag === 'Left') throw fromApplicationError(result.left);
-        if (!result.right.duplicate) deps.countAccepted?.();
-        return { status: 202, body: { message_id: result.right.messageId } };
-      },
+      handle: async ({ body, caller }) => ({ status: 202, body: { message_id: orFail(await acceptEvent(deliveries, caller, body)).messageId } }),
     }),
     route({
       method: 'post',
@@ -119,11 +106,7 @@ export const deliveryRoutes = (deps: DeliveryRouteDeps): Route[] => {
       tag: 'Deliveries',
       auth: true,
       responses: { 202: { description: 'queued', schema: z.object({ message_id: z.string() }) }, 401: err('missing or bad key'), 404: err('no such webhook') },
-      handle: async ({ params, caller }) => {
-        const { webhook, version } = await ownWebhook(caller.organizationId, params.webhook_id!);
-        const messageId = await sendTestEvent(deps.publish, caller, { webhook, version, sequence: 0 });
-        return { status: 202, body: { message_id: messageId } };
-      },
+      handle: async ({ params, caller }) => ({ status: 202, body: { message_id: orFail(await testWebhook(deliveries, caller, params.webhook_id)).messageId } }),
     }),
     route({
       method: 'get',
@@ -146,27 +129,11 @@ export const deliveryRoutes = (deps: DeliveryRouteDeps): Route[] => {
         422: err('bad filter, a limit over the maximum, or a cursor this API did not issue for these filters'),
       },
       handle: async ({ params, query, caller }) => {
-        await ownWebhook(caller.organizationId, params.webhook_id!, true);
-        const scope = {
-          webhookId: params.webhook_id!,
-          status: query.status,
-          channel: query.channel,
-          eventType: query.event_type,
-          since: iso(query.since),
-          until: iso(query.until),
-        };
-        const limit = query.limit ?? DELIVERY_PAGE.defaultLimit;
-        const before = query.cursor === undefined ? undefined : decodeAttemptCursor(scope, query.cursor);
-        // One more than the page shows: whether another page follows, without a count.
-        const rows = await deps.queue.attempts({ organizationId: caller.organizationId, ...scope, before, limit: limit + 1 });
-        const page = rows.slice(0, limit);
-        const hasMore = rows.length > limit;
+        const filter = { webhookId: params.webhook_id, status: query.status, channel: query.channel, eventType: query.event_type, since: query.since, until: query.until };
+        const page = orFail(await deliveryAttemptsPage(deliveries, caller, { ...filter, limit: query.limit, cursor: query.cursor }, attemptCursor));
         return {
           status: 200,
-          body: {
-            results: page.map(presentAttempt),
-            pagination: { limit, next_cursor: hasMore ? encodeAttemptCursor(scope, page.at(-1)!.attemptId) : null, has_more: hasMore },
-          },
+          body: { results: page.attempts.map(presentAttempt), pagination: { limit: page.limit, next_cursor: page.nextCursor, has_more: page.hasMore } },
         };
       },
     }),
@@ -187,10 +154,7 @@ export const deliveryRoutes = (deps: DeliveryRouteDeps): Route[] => {
         404: err('no such webhook, or no such message addressed to it'),
       },
       handle: async ({ params, caller, ctx }) => {
-        await ownWebhook(caller.organizationId, params.webhook_id!, true);
-        if (!isMessageId(params.message_id!)) throw new HttpError(404, 'NotFound', 'no such message was addressed to this webhook');
-        const found = await deps.queue.message({ organizationId: caller.organizationId, webhookId: params.webhook_id!, messageId: params.message_id! });
-        if (!found) throw new HttpError(404, 'NotFound', `no message ${params.message_id} was addressed to this webhook`);
+        const found = orFail(await deliveredMessage(deliveries, caller, params.webhook_id, params.message_id));
         // The stored data is JSON already: spliced in as it is rather than parsed and written again.
         ctx.type = 'application/json';
         const head = JSON.stringify({ message_id: found.messageId, event_type: found.eventType, accepted_at: found.acceptedAt });
@@ -205,13 +169,7 @@ export const deliveryRoutes = (deps: DeliveryRouteDeps): Route[] => {
       tag: 'Deliveries',
       auth: true,
       responses: { 202: { description: 'scheduled now', schema: z.object({ rescheduled: z.number().int() }) }, 401: err('missing or bad key'), 404: err('no such webhook or message') },
-      handle: async ({ params, caller }) => {
-        await ownWebhook(caller.organizationId, params.webhook_id!);
-        if (!isMessageId(params.message_id!)) throw new HttpError(404, 'NotFound', 'no such message was addressed to this webhook');
-        const n = await deps.queue.reschedule({ organizationId: caller.organizationId, webhookId: params.webhook_id!, messageId: params.message_id!, now: deps.publish.clock.now().getTime() });
-        if (n === 0) throw new HttpError(404, 'NotFound', `no delivery of ${params.message_id} to this webhook (or it is being attempted right now)`);
-        return { status: 202, body: { rescheduled: n } };
-      },
+      handle: async ({ params, caller }) => ({ status: 202, body: orFail(await retryDelivery(deliveries, caller, params.webhook_id, params.message_id)) }),
     }),
     route({
       method: 'post',
@@ -223,37 +181,6 @@ export const deliveryRoutes = (deps: DeliveryRouteDeps): Route[] => {
       body: RecoverBody,
       bodyRequired: true,
       responses: { 202: { description: 'scheduled now', schema: z.object({ rescheduled: z.number().int() }) }, 401: err('missing or bad key'), 404: err('no such webhook'), 422: err('bad window') },
-      handle: async ({ params, body, caller }) => {
-        await ownWebhook(caller.organizationId, params.webhook_id!);
-        if (body.until && Date.parse(body.until) < Date.parse(body.since)) {
-          throw new HttpError(422, 'ValidationError', 'until is before since', [{ path: ['until'], message: 'must not be before since' }]);
-        }
-        const n = await deps.queue.reschedule({
-          organizationId: caller.organizationId,
-          webhookId: params.webhook_id!,
-          since: iso(body.since),
-          until: iso(body.until),
-          now: deps.publish.clock.now().getTime(),
-        });
-        return { status: 202, body: { rescheduled: n } };
-      },
+      handle: async ({ params, body, caller }) => ({ status: 202, body: orFail(await recoverDeliveries(deliveries, caller, params.webhook_id, body)) }),
     }),
-  ];
-};
-
-export const metricsRoute = (render: () => Promise<{ contentType: string; body: string }>): Route =>
-  route({
-    method: 'get',
-    path: '/metrics',
-    operationId: 'metrics',
-    summary: 'Prometheus metrics',
-    tag: 'Operations',
-    auth: false,
-    query: EmptyQuery,
-    responses: { 200: { description: 'Prometheus text format' } },
-    handle: async ({ ctx }) => {
-      const { contentType, body } = await render();
-      ctx.type = contentType;
-      return { status: 200, body };
-    },
-  });
+];

@@ -51,7 +51,7 @@ export const docsRoutes = (document: () => unknown): Route[] => [
     tag: 'Operations',
     auth: false,
     query: EmptyQuery,
-    responses: { 200: { description: 'an HTML page' } },
+    responses: { 200: { description: 'an HTML page', contentType: 'text/html' } },
     handle: async ({ ctx }) => {
       ctx.type = 'text/html; charset=utf-8';
       return { status: 200, body: DOCS_PAGE };

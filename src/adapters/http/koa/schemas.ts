@@ -1,16 +1,10 @@
 import * as z from 'zod';
-import { IdentifiedChannel, WebhookName, WebhookSettings, EventTypes, Channels } from '../../../domain/index.js';
+import { IdentifiedChannel, UpdateWebhook, WebhookSettings } from '../../../domain/index.js';
 
-/** Request bodies reuse the domain's schemas, so the API, OpenAPI and the domain agree. */
+/** Request bodies are the domain's schemas, so the API, OpenAPI and the domain agree (and a body is validated once). */
 export const CreateWebhookBody = WebhookSettings.meta({ id: 'WebhookSettings' });
-export const PatchWebhookBody = z
-  .strictObject({
-    webhook_name: WebhookName.optional(),
-    event_types: EventTypes.optional(),
-    channels: Channels.optional(),
-    is_active: z.boolean().optional(),
-  })
-  .meta({ id: 'WebhookPatch' });
+/** PATCH's body is exactly UpdateWebhook's data: every field optional, a left-out one keeps its value. */
+export const PatchWebhookBody = UpdateWebhook.shape.data.meta({ id: 'WebhookPatch' });
 
 export const ListWebhooksBody = z
   .strictObject({

@@ -1,6 +1,8 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AttemptObservation } from '../../../ports/delivery-observer.js';
+import type { DeliveryMetrics } from '../../../ports/delivery-metrics.js';
 import type { DeliveryQueue } from '../../../ports/delivery-queue.js';
+import type { HttpRequestDurations } from './http-metrics.js';
 
 /** Seconds from acceptance to a receiver's 2xx: milliseconds when all is well, hours when retries ran. */
 const PUBLISH_TO_SUCCESS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800, 3600, 6 * 3600, 24 * 3600];
@@ -12,9 +14,15 @@ const PUBLISH_TO_SUCCESS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
  * prom-client refuses is dropped, and a queue that cannot be read keeps the gauges at their
  * last value (readiness reports the store).
  */
-export const createDeliveryMetrics = (queue: DeliveryQueue, now: () => number, options: { readonly logLinesDropped?: () => number } = {}) => {
+export const createDeliveryMetrics = (
+  queue: DeliveryQueue,
+  now: () => number,
+  options: { readonly logLinesDropped?: () => number; readonly httpRequests?: HttpRequestDurations | undefined } = {},
+): DeliveryMetrics => {
   const registry = new Registry();
   const { logLinesDropped } = options;
+  // The HTTP request histogram of this process's API (or ops server), rendered with the rest.
+  if (options.httpRequests) registry.registerMetric(options.httpRequests as unknown as Parameters<Registry['registerMetric']>[0]);
   if (logLinesDropped) {
     new Counter({
       name: 'hookledger_log_lines_dropped_total',

@@ -31,8 +31,9 @@ export class InMemoryOrganizationStore implements OrganizationStore {
 
   async findCredential(keyId: string): Promise<Credential | undefined> {
     const key = this.keys.get(keyId);
-    const organization = key && this.orgs.find((o) => o.id === key.organizationId);
-    return key && organization ? { key: { ...key }, organization: { ...organization } } : undefined;
+    if (!key) return undefined;
+    const organization = this.orgs.find((o) => o.id === key.organizationId);
+    return { key: { ...key }, ...(organization ? { organization: { ...organization } } : {}) };
   }
 
   async revokeApiKey(keyId: string, at: string): Promise<boolean> {
@@ -40,5 +41,17 @@ export class InMemoryOrganizationStore implements OrganizationStore {
     if (!found) return false;
     if (!found.revokedAt) this.keys.set(keyId, { ...found, revokedAt: at });
     return true;
+  }
+
+  async listApiKeys(organizationId: string): Promise<readonly ApiKeyRecord[]> {
+    return [...this.keys.values()]
+      .filter((k) => k.organizationId === organizationId)
+      .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.keyId < b.keyId ? -1 : 1))
+      .map((k) => ({ ...k }));
+  }
+
+  async recordKeyUse(keyId: string, at: string): Promise<void> {
+    const found = this.keys.get(keyId);
+    if (found && !(found.lastUsedAt && found.lastUsedAt >= at)) this.keys.set(keyId, { ...found, lastUsedAt: at });
   }
 }

@@ -9,39 +9,12 @@ import type {
   ReadStreamOptions,
   StoredEvent,
 } from '../../../ports/event-store.js';
+import { EVENT_COLUMNS, EVENT_DATA_COLUMNS, type EventDataRow, type EventRow, pageLimit, toLoggedEvent, toStoredEvent } from '../../shared/event-rows.js';
 import { sealEvent } from '../../shared/seal-event.js';
 
-interface EventRow {
-  position: string; // BIGSERIAL arrives as text
-  event_id: string;
-  stream_id: string;
-  revision: number;
-  type: string;
-  version: number;
-  data: string;
-  metadata: string;
-  hash: string;
-  chain: string;
-}
-
-const COLUMNS = 'position, event_id, stream_id, revision, type, version, data, metadata, hash, chain';
-const MAX_PAGE = 10_000;
 // Appends hold this transaction lock: positions are then taken in commit order, so a reader
 // following the log never skips an event that commits late, and the global chain is well defined.
 const APPEND_LOCK = 7_321_002;
-
-const toStored = (row: EventRow): StoredEvent => ({
-  eventId: row.event_id,
-  streamId: row.stream_id,
-  revision: row.revision,
-  position: Number(row.position),
-  type: row.type,
-  version: row.version,
-  data: JSON.parse(row.data) as unknown,
-  metadata: JSON.parse(row.metadata) as StoredEvent['metadata'],
-  hash: row.hash,
-  chain: row.chain,
-});
 
 /** The event log in PostgreSQL (pg); see ADR 0009. */
 export class PostgresEventStore implements EventStore {
@@ -107,31 +80,31 @@ export class PostgresEventStore implements EventStore {
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<readonly StoredEvent[]> {
     const result = await this.pool.query<EventRow>(
-      `SELECT ${COLUMNS} FROM events WHERE stream_id = $1 AND revision > $4 AND revision <= $2 AND ($3::text IS NULL OR recorded_at <= $3)
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 AND revision > $4 AND revision <= $2 AND ($3::text IS NULL OR recorded_at <= $3)
        ORDER BY revision LIMIT $5`,
       [streamId, options.toRevision ?? 2_147_483_647, options.until ?? null, options.afterRevision ?? 0, options.limit ?? null],
     );
-    return result.rows.map(toStored);
+    return result.rows.map(toStoredEvent);
   }
 
   async readAllData(options: ReadAllOptions = {}): Promise<readonly LoggedEvent[]> {
-    const limit = Math.min(Math.max(1, options.limit ?? 1000), MAX_PAGE);
+    const limit = pageLimit(options);
     // The projection's columns only: no metadata or hashes to send and parse.
-    const result = await this.pool.query<Pick<EventRow, 'position' | 'stream_id' | 'revision' | 'type' | 'version' | 'data'>>(
-      `SELECT position, stream_id, revision, type, version, data FROM events WHERE position > $1 AND ($2::text IS NULL OR starts_with(stream_id, $2))
+    const result = await this.pool.query<EventDataRow>(
+      `SELECT ${EVENT_DATA_COLUMNS} FROM events WHERE position > $1 AND ($2::text IS NULL OR starts_with(stream_id, $2))
        ORDER BY position LIMIT $3`,
       [options.after ?? 0, options.streamPrefix ?? null, limit],
     );
-    return result.rows.map((r) => ({ streamId: r.stream_id, revision: r.revision, position: Number(r.position), type: r.type, version: r.version, data: JSON.parse(r.data) as unknown }));
+    return result.rows.map(toLoggedEvent);
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<readonly StoredEvent[]> {
-    const limit = Math.min(Math.max(1, options.limit ?? 1000), MAX_PAGE);
+    const limit = pageLimit(options);
     const result = await this.pool.query<EventRow>(
-      `SELECT ${COLUMNS} FROM events WHERE position > $1 AND ($2::text IS NULL OR starts_with(stream_id, $2)) ORDER BY position LIMIT $3`,
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE position > $1 AND ($2::text IS NULL OR starts_with(stream_id, $2)) ORDER BY position LIMIT $3`,
       [options.after ?? 0, options.streamPrefix ?? null, limit],
     );
-    return result.rows.map(toStored);
+    return result.rows.map(toStoredEvent);
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,8 @@
 import type { Pool } from 'pg';
 import type { ApiKeyRecord, CreateOrganizationResult, Credential, Organization, OrganizationStore } from '../../../ports/organizations.js';
-import { CREDENTIAL_QUERY, type CredentialRow, type KeyRow, type OrgRow, toApiKey as toKey, toCredential, toOrganization as toOrg } from '../../shared/organization-rows.js';
+import {
+  CREDENTIAL_QUERY, type CredentialRow, KEY_COLUMNS, type KeyRow, type OrgRow, keyValues, toApiKey as toKey, toCredential, toOrganization as toOrg,
+} from '../../shared/organization-rows.js';
 
 export class PostgresOrganizationStore implements OrganizationStore {
   constructor(private readonly pool: Pool) {}
@@ -23,11 +25,11 @@ export class PostgresOrganizationStore implements OrganizationStore {
   }
 
   async addApiKey(key: ApiKeyRecord): Promise<void> {
-    await this.pool.query('INSERT INTO api_keys (key_id, organization_id, hash, created_at) VALUES ($1, $2, $3, $4)', [key.keyId, key.organizationId, key.hash, key.createdAt]);
+    await this.pool.query(`INSERT INTO api_keys (${KEY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, keyValues(key));
   }
 
   async findApiKey(keyId: string): Promise<ApiKeyRecord | undefined> {
-    const result = await this.pool.query<KeyRow>('SELECT * FROM api_keys WHERE key_id = $1', [keyId]);
+    const result = await this.pool.query<KeyRow>(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE key_id = $1`, [keyId]);
     return result.rows[0] ? toKey(result.rows[0]) : undefined;
   }
 
@@ -38,5 +40,14 @@ export class PostgresOrganizationStore implements OrganizationStore {
 
   async revokeApiKey(keyId: string, at: string): Promise<boolean> {
     return (await this.pool.query('UPDATE api_keys SET revoked_at = coalesce(revoked_at, $1) WHERE key_id = $2', [at, keyId])).rowCount === 1;
+  }
+
+  async listApiKeys(organizationId: string): Promise<readonly ApiKeyRecord[]> {
+    const result = await this.pool.query<KeyRow>(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE organization_id = $1 ORDER BY created_at, key_id`, [organizationId]);
+    return result.rows.map(toKey);
+  }
+
+  async recordKeyUse(keyId: string, at: string): Promise<void> {
+    await this.pool.query('UPDATE api_keys SET last_used_at = $1 WHERE key_id = $2 AND (last_used_at IS NULL OR last_used_at < $1)', [at, keyId]);
   }
 }

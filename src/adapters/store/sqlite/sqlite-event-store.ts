@@ -9,41 +9,12 @@ import type {
   StoredEvent,
 } from '../../../ports/event-store.js';
 import { GENESIS } from '../../../domain/index.js';
+import { EVENT_COLUMNS, EVENT_DATA_COLUMNS, type EventRow, pageLimit, toStoredEvent } from '../../shared/event-rows.js';
 import { sealEvent } from '../../shared/seal-event.js';
 import { openSqliteDatabase } from './open-database.js';
 
-interface EventRow {
-  position: number;
-  event_id: string;
-  stream_id: string;
-  revision: number;
-  type: string;
-  version: number;
-  data: string;
-  metadata: string;
-  hash: string;
-  chain: string;
-}
-
-const MAX_PAGE = 10_000;
-const COLUMNS = 'position, event_id, stream_id, revision, type, version, data, metadata, hash, chain';
-// What projections fold: a third less to read and no metadata to parse (replay speed, ADR 0016).
-const DATA_COLUMNS = 'position, stream_id, revision, type, version, data';
-// Read as arrays (better-sqlite3's raw mode), in DATA_COLUMNS order: no object per row to build and drop.
+// Read as arrays (better-sqlite3's raw mode), in EVENT_DATA_COLUMNS order: no object per row to build and drop.
 type DataRow = [position: number, streamId: string, revision: number, type: string, version: number, data: string];
-
-const toStored = (row: EventRow): StoredEvent => ({
-  eventId: row.event_id,
-  streamId: row.stream_id,
-  revision: row.revision,
-  position: row.position,
-  type: row.type,
-  version: row.version,
-  data: JSON.parse(row.data) as unknown,
-  metadata: JSON.parse(row.metadata) as StoredEvent['metadata'],
-  hash: row.hash,
-  chain: row.chain,
-});
 
 /** The event log in one SQLite file; shares its connection so other SQLite adapters can join a transaction. */
 export class SqliteEventStore implements EventStore {
@@ -72,22 +43,22 @@ export class SqliteEventStore implements EventStore {
       'INSERT INTO streams (stream_id, revision) VALUES (?, ?) ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision',
     );
     this.selectStream = db.prepare(
-      `SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision > ? AND revision <= ? AND recorded_at <= ? ORDER BY revision LIMIT ?`,
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision > ? AND revision <= ? AND recorded_at <= ? ORDER BY revision LIMIT ?`,
     );
     // The hot read (a cached state checking for newer events) without the bounds it does not use: a bound LIMIT costs several µs here.
-    this.selectStreamAfter = db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision > ? ORDER BY revision`);
+    this.selectStreamAfter = db.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision > ? ORDER BY revision`);
     this.lastInStream = db.prepare('SELECT hash FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1');
     this.lastChain = db.prepare('SELECT chain FROM events ORDER BY position DESC LIMIT 1');
-    this.selectAll = db.prepare(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`);
+    this.selectAll = db.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`);
     // A range on stream_id, not LIKE, so `_` and `%` in a prefix are literal. The unary `+` keeps
     // SQLite walking the log by position: using the stream index instead sorts every page (quadratic replay).
     this.selectAllPrefix = db.prepare(
-      `SELECT ${COLUMNS} FROM events WHERE position > ? AND +stream_id >= ? AND +stream_id < ? ORDER BY position LIMIT ?`,
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? AND +stream_id >= ? AND +stream_id < ? ORDER BY position LIMIT ?`,
     );
-    this.selectData = db.prepare<[number, number], DataRow>(`SELECT ${DATA_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw();
+    this.selectData = db.prepare<[number, number], DataRow>(`SELECT ${EVENT_DATA_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw();
     this.selectDataPrefix = db
       .prepare<[number, string, string, number], DataRow>(
-        `SELECT ${DATA_COLUMNS} FROM events WHERE position > ? AND +stream_id >= ? AND +stream_id < ? ORDER BY position LIMIT ?`,
+        `SELECT ${EVENT_DATA_COLUMNS} FROM events WHERE position > ? AND +stream_id >= ? AND +stream_id < ? ORDER BY position LIMIT ?`,
       )
       .raw();
   }
@@ -102,14 +73,14 @@ export class SqliteEventStore implements EventStore {
     if (pending === 0) return;
     this.db
       .transaction(() => {
-        const rows = this.db.prepare(`SELECT ${COLUMNS} FROM events ORDER BY position`).all() as EventRow[];
+        const rows = this.db.prepare(`SELECT ${EVENT_COLUMNS} FROM events ORDER BY position`).all() as EventRow[];
         const update = this.db.prepare('UPDATE events SET hash = ?, chain = ? WHERE position = ?');
         const lastOfStream = new Map<string, string>();
         let chain = GENESIS;
         for (const row of rows) {
           const seal = row.hash && row.chain
             ? { hash: row.hash, chain: row.chain }
-            : sealEvent({ ...toStored({ ...row, hash: '', chain: '' }) }, lastOfStream.get(row.stream_id) ?? GENESIS, chain);
+            : sealEvent({ ...toStoredEvent({ ...row, hash: '', chain: '' }) }, lastOfStream.get(row.stream_id) ?? GENESIS, chain);
           if (!row.hash) update.run(seal.hash, seal.chain, row.position);
           lastOfStream.set(row.stream_id, seal.hash);
           chain = seal.chain;
@@ -159,24 +130,24 @@ export class SqliteEventStore implements EventStore {
     const rows = bounded
       ? this.selectStream.all(streamId, after, options.toRevision ?? Number.MAX_SAFE_INTEGER, options.until ?? '\uffff', options.limit ?? -1)
       : this.selectStreamAfter.all(streamId, after);
-    return rows.map(toStored);
+    return rows.map(toStoredEvent);
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<readonly StoredEvent[]> {
     this.sealUnsealed();
     const after = options.after ?? 0;
-    const limit = Math.min(Math.max(1, options.limit ?? 1000), MAX_PAGE);
+    const limit = pageLimit(options);
     const rows =
       options.streamPrefix === undefined
         ? this.selectAll.all(after, limit)
         : this.selectAllPrefix.all(after, options.streamPrefix, `${options.streamPrefix}\uffff`, limit);
-    return rows.map(toStored);
+    return rows.map(toStoredEvent);
   }
 
   async readAllData(options: ReadAllOptions = {}): Promise<readonly LoggedEvent[]> {
     this.sealUnsealed();
     const after = options.after ?? 0;
-    const limit = Math.min(Math.max(1, options.limit ?? 1000), MAX_PAGE);
+    const limit = pageLimit(options);
     const rows =
       options.streamPrefix === undefined
         ? this.selectData.all(after, limit)
