@@ -32,7 +32,8 @@ module.exports = {
     },
     {
       name: 'adapters-do-not-import-each-other',
-      comment: 'Each adapter folder (src/adapters/<kind>/<name>) stands alone but for src/adapters/shared (outbound HTTP, templates); the composition root combines them.',
+      comment:
+        'Each adapter folder (src/adapters/<kind>/<name>) stands alone but for src/adapters/shared (outbound HTTP, templates); the composition root combines them.',
       severity: 'error',
       from: { path: '^src/adapters/([^/]+/[^/]+)/' },
       to: { path: '^src/adapters/', pathNot: ['^src/adapters/$1/', '^src/adapters/shared/'] },
@@ -57,7 +58,8 @@ module.exports = {
     },
     {
       name: 'client-knows-no-server',
-      comment: 'hookledger/client runs in the receiver’s and caller’s process: fetch, node:crypto and openapi-fetch only, nothing of src/adapters, application, domain or main.',
+      comment:
+        'hookledger/client runs in the receiver’s and caller’s process: fetch, node:crypto and openapi-fetch only, nothing of src/adapters, application, domain or main.',
       severity: 'error',
       from: { path: '^src/client/' },
       to: { pathNot: ['^src/client/', 'node_modules/openapi-fetch/', '^(node:)?crypto$'] },

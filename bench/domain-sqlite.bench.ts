@@ -54,7 +54,19 @@ export const commandThroughput = async (commands = 2000): Promise<Comparison> =>
   );
   const upsert = raw.prepare('INSERT INTO streams (stream_id, revision) VALUES (?, ?) ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision');
   const write = raw.transaction((row: Record<string, unknown>) => {
-    insert.run(row.event_id, row.stream_id, row.revision, row.type, row.version, row.data, row.metadata, row.organization_id, row.recorded_at, row.hash, row.chain);
+    insert.run(
+      row.event_id,
+      row.stream_id,
+      row.revision,
+      row.type,
+      row.version,
+      row.data,
+      row.metadata,
+      row.organization_id,
+      row.recorded_at,
+      row.hash,
+      row.chain,
+    );
     upsert.run(row.stream_id, row.revision);
   });
   const baselineMs = await timed(() => {
@@ -123,10 +135,24 @@ export const replay = async (webhooks = 10_000, eventsEach = 10): Promise<Compar
   for (let w = 0; w < webhooks; w++) {
     const webhookId = ids.webhookId();
     const events = [
-      { type: 'WebhookCreated', data: { webhook_id: webhookId, organization_id: caller.organizationId, ...settings, channels: [{ channel: 'webhook', configs: { url: 'https://example.com/hook', headers: {}, timeout: 10 } }], is_active: true, at: metadata.recordedAt } },
+      {
+        type: 'WebhookCreated',
+        data: {
+          webhook_id: webhookId,
+          organization_id: caller.organizationId,
+          ...settings,
+          channels: [{ channel: 'webhook', configs: { url: 'https://example.com/hook', headers: {}, timeout: 10 } }],
+          is_active: true,
+          at: metadata.recordedAt,
+        },
+      },
       ...Array.from({ length: eventsEach - 1 }, (_, i) => ({ type: 'WebhookRenamed', data: { webhook_name: `Name ${i}`, at: metadata.recordedAt } })),
     ];
-    await store.append(streamIdOf(webhookId), 0, events.map((e) => ({ eventId: ids.eventId(), version: 1, metadata, ...e })));
+    await store.append(
+      streamIdOf(webhookId),
+      0,
+      events.map((e) => ({ eventId: ids.eventId(), version: 1, metadata, ...e })),
+    );
     if (w % 500 === 499) progress('writing 100,000 events', (w + 1) * eventsEach, webhooks * eventsEach);
   }
   const total = webhooks * eventsEach;
@@ -136,7 +162,7 @@ export const replay = async (webhooks = 10_000, eventsEach = 10): Promise<Compar
   const select = db.prepare('SELECT data, metadata FROM events WHERE position > ? ORDER BY position LIMIT 500');
   let rows = 0;
   const baselineMs = await timed(() => {
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const page = select.all(after) as { data: string; metadata: string }[];
       if (page.length === 0) break;
       for (const row of page) {

@@ -27,7 +27,12 @@ const stop = (child: ChildProcess) =>
   });
 
 /** `cpuUs`: the server's CPU time per request, which a machine shared with other work disturbs far less than req/s. */
-interface Run { readonly rps: number; readonly p50: number; readonly p99: number; readonly cpuUs: number }
+interface Run {
+  readonly rps: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly cpuUs: number;
+}
 const median = (runs: readonly Run[]): Run => {
   const mid = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   return { rps: mid(runs.map((r) => r.rps)), p50: mid(runs.map((r) => r.p50)), p99: mid(runs.map((r) => r.p99)), cpuUs: mid(runs.map((r) => r.cpuUs)) };
@@ -77,7 +82,10 @@ const generate = (url: string, method: 'GET' | 'POST', headers: Record<string, s
   }
   const args = ['-j', '-c', String(CONNECTIONS), '-d', String(seconds), '-m', method, ...Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}=${v}`]), url];
   const result = JSON.parse(execFileSync(join(root, 'node_modules/.bin/autocannon'), args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as {
-    requests: { average: number; total: number }; latency: { p50: number; p99: number }; non2xx: number; errors: number;
+    requests: { average: number; total: number };
+    latency: { p50: number; p99: number };
+    non2xx: number;
+    errors: number;
   };
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
   return { requests: result.requests.total, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
@@ -96,9 +104,13 @@ export const httpApi = async (): Promise<BenchReport> => {
   const env = { DATABASE_URL: `sqlite:${db}`, PORT: '0', LOG_LEVEL: 'warn', HOOKLEDGER_RATE_LIMIT: '0' };
   // The built server, as `npm start` runs it.
   execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
-  const cli = (...args: string[]) => execFileSync(process.execPath, ['dist/src/main/cli.js', ...args], { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8' });
+  const cli = (...args: string[]) =>
+    execFileSync(process.execPath, ['dist/src/main/cli.js', ...args], { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8' });
   cli('orgs', 'create', 'bench');
-  const key = cli('keys', 'create', '--org', 'bench').split('\n').find((l) => l.startsWith('sk_'))!.trim();
+  const key = cli('keys', 'create', '--org', 'bench')
+    .split('\n')
+    .find((l) => l.startsWith('sk_'))!
+    .trim();
 
   // The access log on (info), drained by the parent: its cost is part of every request.
   const api = await spawnService('dist', ['start'], { ...process.env, ...env, LOG_LEVEL: 'info' });
@@ -108,7 +120,11 @@ export const httpApi = async (): Promise<BenchReport> => {
     const res = await fetch(`${api.url}/v1/organizations/webhooks/`, {
       method: 'POST',
       headers: auth,
-      body: JSON.stringify({ webhook_name: `Bench ${i}`, event_types: ['object.*'], channels: [{ channel: 'webhook', configs: { url: `https://example.com/${i}` } }] }),
+      body: JSON.stringify({
+        webhook_name: `Bench ${i}`,
+        event_types: ['object.*'],
+        channels: [{ channel: 'webhook', configs: { url: `https://example.com/${i}` } }],
+      }),
     });
     const created = (await res.json()) as { webhook_id: string };
     firstId ||= created.webhook_id;
@@ -138,11 +154,17 @@ export const httpApi = async (): Promise<BenchReport> => {
       runs.bareList.push(load(bare.child, `${bare.url}${listPath}`, 'POST', {}));
       runs.koaList.push(load(koa.child, `${koa.url}${listPath}`, 'POST', {}));
     }
-    const [apiGet, bareGet, koaGet, apiList, bareList, koaList] = [runs.apiGet, runs.bareGet, runs.koaGet, runs.apiList, runs.bareList, runs.koaList].map(median) as [
-      Run, Run, Run, Run, Run, Run,
-    ];
+    const [apiGet, bareGet, koaGet, apiList, bareList, koaList] = [runs.apiGet, runs.bareGet, runs.koaGet, runs.apiList, runs.bareList, runs.koaList].map(
+      median,
+    ) as [Run, Run, Run, Run, Run, Run];
     const row = (name: string, unit: string, ours: number, baseline: number, baselineName: string, higherIsBetter: boolean, aim?: number): Comparison => ({
-      name, unit, ours, baseline, baselineName, higherIsBetter, ...(aim === undefined ? {} : { aim }),
+      name,
+      unit,
+      ours,
+      baseline,
+      baselineName,
+      higherIsBetter,
+      ...(aim === undefined ? {} : { aim }),
     });
     const BARE = 'bare node:http, same bytes';
     const KOA = 'Koa + router, constant';

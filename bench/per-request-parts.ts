@@ -19,7 +19,10 @@ const perCall = (run: (i: number) => void): number => {
  */
 export const perRequestParts = (): Comparison[] => {
   let bytes = 0;
-  const logger = pino({ level: 'info', base: { service: 'hookledger' }, redact: { paths: ['key'], censor: '[redacted]' } }, { write: (line: string) => (bytes += line.length) });
+  const logger = pino(
+    { level: 'info', base: { service: 'hookledger' }, redact: { paths: ['key'], censor: '[redacted]' } },
+    { write: (line: string) => (bytes += line.length) },
+  );
   const child = logger.child({}, { redact: { paths: [] } });
   const line = accessLog(logger);
   const path = '/v1/organizations/webhooks/wh_0123456789abcdefghijklmn';
@@ -34,6 +37,13 @@ export const perRequestParts = (): Comparison[] => {
   if (bytes === 0) throw new Error('nothing was logged');
   return [
     { name: 'access line, in process', unit: 'µs/line', ours, baseline: theirs, baselineName: 'pino info(fields, msg)', higherIsBetter: false },
-    { name: 'HTTP histogram observe, in process', unit: 'µs/call', ours: observe, baseline: promObserve, baselineName: 'prom-client Histogram with labels', higherIsBetter: false },
+    {
+      name: 'HTTP histogram observe, in process',
+      unit: 'µs/call',
+      ours: observe,
+      baseline: promObserve,
+      baselineName: 'prom-client Histogram with labels',
+      higherIsBetter: false,
+    },
   ];
 };

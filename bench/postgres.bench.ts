@@ -11,7 +11,11 @@ import { type Comparison, progress, timed } from './support.js';
 
 const URL = process.env.PG_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const caller: Caller = { organizationId: 'int_bench0000000000000000000', actor: 'bench', catalog: dottedCatalog };
-const settings = { webhook_name: 'Bench', event_types: ['object.created'], channels: [{ channel: 'webhook' as const, configs: { url: 'https://example.com/hook' } }] };
+const settings = {
+  webhook_name: 'Bench',
+  event_types: ['object.created'],
+  channels: [{ channel: 'webhook' as const, configs: { url: 'https://example.com/hook' } }],
+};
 
 /** A schema of its own, dropped afterwards; `pool()` connects to it. */
 const withSchema = async <T>(run: (pool: (max?: number) => pg.Pool) => Promise<T>): Promise<T> => {
@@ -86,9 +90,24 @@ export const postgresAppends = async (commands = 2000, clients = 8): Promise<Com
           await c.query('BEGIN');
           await c.query(
             'INSERT INTO events (event_id, stream_id, revision, type, version, data, metadata, organization_id, recorded_at, hash, chain) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)',
-            [row.event_id, row.stream_id, row.revision, row.type, row.version, row.data, row.metadata, row.organization_id, row.recorded_at, row.hash, row.chain],
+            [
+              row.event_id,
+              row.stream_id,
+              row.revision,
+              row.type,
+              row.version,
+              row.data,
+              row.metadata,
+              row.organization_id,
+              row.recorded_at,
+              row.hash,
+              row.chain,
+            ],
           );
-          await c.query('INSERT INTO streams (stream_id, revision) VALUES ($1, $2) ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision', [row.stream_id, row.revision]);
+          await c.query('INSERT INTO streams (stream_id, revision) VALUES ($1, $2) ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision', [
+            row.stream_id,
+            row.revision,
+          ]);
           await c.query('COMMIT');
           progress('raw pg inserts', next, rows.length);
         }
@@ -107,11 +126,26 @@ export const postgresAppends = async (commands = 2000, clients = 8): Promise<Com
     };
   });
 
-const target = (n: number): DeliveryTarget => ({ webhookId: `wh_${String(n % 50).padStart(10, '0')}`, webhookName: 'Bench', channelIndex: 0, channelId: 'ch_1', channel: { channel: 'webhook', configs: { url: 'https://example.com/hook', headers: {}, timeout: 10 } } });
+const target = (n: number): DeliveryTarget => ({
+  webhookId: `wh_${String(n % 50).padStart(10, '0')}`,
+  webhookName: 'Bench',
+  channelIndex: 0,
+  channelId: 'ch_1',
+  channel: { channel: 'webhook', configs: { url: 'https://example.com/hook', headers: {}, timeout: 10 } },
+});
 
 const enqueueJobs = async (queue: PostgresDeliveryQueue, jobs: number, now: number, label: string) => {
   for (let i = 0; i < jobs; i++) {
-    await queue.enqueue({ messageId: `msg_${label}_${i}`, organizationId: caller.organizationId, eventType: 'object.created', data: { i }, acceptedAt: new Date(now).toISOString() }, [target(i)]);
+    await queue.enqueue(
+      {
+        messageId: `msg_${label}_${i}`,
+        organizationId: caller.organizationId,
+        eventType: 'object.created',
+        data: { i },
+        acceptedAt: new Date(now).toISOString(),
+      },
+      [target(i)],
+    );
     progress(`enqueue jobs (${label})`, i + 1, jobs);
   }
 };
@@ -148,7 +182,12 @@ export const postgresQueue = async (jobs = 5000, workers = 4): Promise<Compariso
     const ok = { at: new Date(now).toISOString(), succeeded: true, statusCode: 200, latencyMs: 1 };
 
     await enqueueJobs(queue, jobs, now, 'claims');
-    const claims = await drain(workers, jobs, `claims (${workers} workers)`, async (w) => (await queue.claim({ workerId: `w${w}`, now: now + 1, leaseMs: 3_600_000, limit: 20 })).length);
+    const claims = await drain(
+      workers,
+      jobs,
+      `claims (${workers} workers)`,
+      async (w) => (await queue.claim({ workerId: `w${w}`, now: now + 1, leaseMs: 3_600_000, limit: 20 })).length,
+    );
     await enqueueJobs(queue, jobs, now, 'claim + record');
     const claimRecord = await drain(workers, jobs, `claim + record (${workers} workers)`, async (w) => {
       const batch = await queue.claim({ workerId: `w${w}`, now: now + 1, leaseMs: 3_600_000, limit: 20 });
@@ -158,7 +197,8 @@ export const postgresQueue = async (jobs = 5000, workers = 4): Promise<Compariso
 
     await p.query('CREATE TABLE bare_jobs (id BIGSERIAL PRIMARY KEY, payload TEXT NOT NULL); CREATE TABLE bare_results (id BIGINT, at TEXT, status INTEGER)');
     const fill = () => p.query('INSERT INTO bare_jobs (payload) SELECT $1 FROM generate_series(1, $2)', [JSON.stringify({ i: 0 }), jobs]);
-    const take = () => p.query<{ id: string }>('DELETE FROM bare_jobs WHERE id IN (SELECT id FROM bare_jobs ORDER BY id LIMIT 20 FOR UPDATE SKIP LOCKED) RETURNING id, payload');
+    const take = () =>
+      p.query<{ id: string }>('DELETE FROM bare_jobs WHERE id IN (SELECT id FROM bare_jobs ORDER BY id LIMIT 20 FOR UPDATE SKIP LOCKED) RETURNING id, payload');
     await fill();
     const bareClaims = await drain(workers, jobs, `minimal queue claims (${workers} workers)`, async () => (await take()).rowCount ?? 0);
     await fill();

@@ -9,8 +9,7 @@ import { openApiDocument } from '../src/adapters/http/koa/openapi/index.js';
 import { readConfig } from '../src/main/config.js';
 import { buildApi, closeContainer, compose } from '../src/main/container.js';
 
-export const packageVersion = (): string =>
-  (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+export const packageVersion = (): string => (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 export const servedDocument = async (version = packageVersion()) => {
   const container = await compose({ ...readConfig({}), databaseUrl: 'memory:' }, { logger: pino({ level: 'silent' }) });

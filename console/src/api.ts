@@ -8,9 +8,17 @@ export const session = {
   signOut: () => sessionStorage.removeItem(KEY),
 };
 
-export interface ErrorDetail { path: (string | number)[]; message: string }
+export interface ErrorDetail {
+  path: (string | number)[];
+  message: string;
+}
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly type: string, message: string, readonly details: ErrorDetail[] = []) {
+  constructor(
+    readonly status: number,
+    readonly type: string,
+    message: string,
+    readonly details: ErrorDetail[] = [],
+  ) {
     super(message);
   }
 }
@@ -26,8 +34,19 @@ export interface Webhook {
   last_error: { message: string; channel: string; status_code: number | null; at: string } | null;
   version: number;
 }
-export interface EventType { name: string; description: string; category: string; cache_scope: string | null }
-export interface HistoryEvent { revision: number; type: string; data: Record<string, unknown>; recorded_at: string; actor: string }
+export interface EventType {
+  name: string;
+  description: string;
+  category: string;
+  cache_scope: string | null;
+}
+export interface HistoryEvent {
+  revision: number;
+  type: string;
+  data: Record<string, unknown>;
+  recorded_at: string;
+  actor: string;
+}
 /** One attempt of the delivery log; the payload is fetched once per message (`webhooks.message`). */
 export interface Attempt {
   message_id: string;
@@ -42,8 +61,16 @@ export interface Attempt {
   error: string | null;
   delivery_status: string;
 }
-export interface AttemptPage { results: Attempt[]; pagination: { limit: number; next_cursor: string | null; has_more: boolean } }
-export interface DeliveredMessage { message_id: string; event_type: string; accepted_at: string; data: unknown }
+export interface AttemptPage {
+  results: Attempt[];
+  pagination: { limit: number; next_cursor: string | null; has_more: boolean };
+}
+export interface DeliveredMessage {
+  message_id: string;
+  event_type: string;
+  accepted_at: string;
+  data: unknown;
+}
 
 export const api = async <T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, key = session.key()): Promise<T> => {
   const res = await fetch(path, {

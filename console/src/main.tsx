@@ -45,12 +45,26 @@ const App = () => {
       <header class="container">
         <nav aria-label="Main">
           <ul>
-            <li><strong>Hookledger</strong></li>
+            <li>
+              <strong>Hookledger</strong>
+            </li>
           </ul>
           <ul>
-            <li><a href="#/webhooks" aria-current={section !== 'event-types' ? 'page' : undefined}>Webhooks</a></li>
-            <li><a href="#/event-types" aria-current={section === 'event-types' ? 'page' : undefined}>Event types</a></li>
-            <li><button type="button" class="secondary outline" onClick={signOut}>Sign out</button></li>
+            <li>
+              <a href="#/webhooks" aria-current={section !== 'event-types' ? 'page' : undefined}>
+                Webhooks
+              </a>
+            </li>
+            <li>
+              <a href="#/event-types" aria-current={section === 'event-types' ? 'page' : undefined}>
+                Event types
+              </a>
+            </li>
+            <li>
+              <button type="button" class="secondary outline" onClick={signOut}>
+                Sign out
+              </button>
+            </li>
           </ul>
         </nav>
       </header>

@@ -29,5 +29,7 @@ export const validateSettings = (settings: unknown, catalogId: string): ErrorDet
 /** Errors for one field (by its path prefix) as one message. */
 export const errorFor = (errors: readonly ErrorDetail[], ...prefix: (string | number)[]): string | undefined => {
   const found = errors.filter((e) => prefix.every((p, i) => e.path[i] === p));
-  return found.length ? found.map((e) => (e.path.length > prefix.length ? `${formatPath(e.path.slice(prefix.length))}: ` : '') + e.message).join('; ') : undefined;
+  return found.length
+    ? found.map((e) => (e.path.length > prefix.length ? `${formatPath(e.path.slice(prefix.length))}: ` : '') + e.message).join('; ')
+    : undefined;
 };

@@ -4,14 +4,16 @@ import { WebhookVerificationError, verifyWebhook } from '../../src/client/index.
 
 createServer((req, res) => {
   const chunks: Buffer[] = [];
-  req.on('data', (c: Buffer) => chunks.push(c)).on('end', () => {
-    try {
-      const secrets = [process.env.WHSEC_CURRENT, process.env.WHSEC_PREVIOUS].filter((s) => s !== undefined); // both during a rotation
-      const event = verifyWebhook(secrets, req.headers, Buffer.concat(chunks));
-      console.log(req.headers['webhook-id'], event.type, event.data); // webhook-id: your idempotency key
-      res.writeHead(204).end();
-    } catch (e) {
-      res.writeHead(e instanceof WebhookVerificationError ? 400 : 500).end();
-    }
-  });
+  req
+    .on('data', (c: Buffer) => chunks.push(c))
+    .on('end', () => {
+      try {
+        const secrets = [process.env.WHSEC_CURRENT, process.env.WHSEC_PREVIOUS].filter((s) => s !== undefined); // both during a rotation
+        const event = verifyWebhook(secrets, req.headers, Buffer.concat(chunks));
+        console.log(req.headers['webhook-id'], event.type, event.data); // webhook-id: your idempotency key
+        res.writeHead(204).end();
+      } catch (e) {
+        res.writeHead(e instanceof WebhookVerificationError ? 400 : 500).end();
+      }
+    });
 }).listen(3000);

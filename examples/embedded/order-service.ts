@@ -26,7 +26,13 @@ export class OrderServiceSubscriptions {
     const id = `wh_${String(++this.next).padStart(10, '0')}`;
     const outcome = this.run(id, {
       type: 'CreateWebhook',
-      data: { webhook_id: id, organization_id: customer, webhook_name: `${customer} orders`, event_types: eventTypes, channels: [{ channel: 'webhook', configs: { url } }] },
+      data: {
+        webhook_id: id,
+        organization_id: customer,
+        webhook_name: `${customer} orders`,
+        event_types: eventTypes,
+        channels: [{ channel: 'webhook', configs: { url } }],
+      },
     });
     return { id, ...outcome };
   }

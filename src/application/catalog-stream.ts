@@ -1,4 +1,11 @@
-import { type CatalogCommand, type CatalogError, type CatalogEvent, type CatalogState, CatalogEvent as CatalogEventSchema, catalogDecider } from '../domain/index.js';
+import {
+  type CatalogCommand,
+  type CatalogError,
+  type CatalogEvent,
+  type CatalogState,
+  CatalogEvent as CatalogEventSchema,
+  catalogDecider,
+} from '../domain/index.js';
 import type { LoggedEvent, StoredEvent } from '../ports/event-store.js';
 import type { Decider } from './handle-command.js';
 import { UnreadableEventError } from './webhook-decider.js';

@@ -12,7 +12,13 @@ export const takeCheckpoint = async (
 ): Promise<{ ok: true; checkpoint: Checkpoint } | { ok: false; report: VerifyReport }> => {
   const report = await verifyEventLog(deps, onProgress);
   if (report.problems.length > 0) return { ok: false, report };
-  const unsigned = { format: CHECKPOINT_FORMAT, position: report.lastPosition, events: report.checked, head: report.head, taken_at: deps.now().toISOString() } as const;
+  const unsigned = {
+    format: CHECKPOINT_FORMAT,
+    position: report.lastPosition,
+    events: report.checked,
+    head: report.head,
+    taken_at: deps.now().toISOString(),
+  } as const;
   return { ok: true, checkpoint: { ...unsigned, signature: deps.signer.sign(checkpointSigningInput(unsigned)) } };
 };
 

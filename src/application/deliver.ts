@@ -17,9 +17,10 @@ import {
 import type { Clock } from '../ports/clock.js';
 import type { ClaimedDelivery, DeliveryQueue } from '../ports/delivery-queue.js';
 import type { DeliveryObserver } from '../ports/delivery-observer.js';
-import type { AttemptResult, Disposition, Notifier, OutboundMessage } from '../ports/notifier.js';
+import type { AttemptResult, Notifier, OutboundMessage } from '../ports/notifier.js';
 import type { WebhookSecrets } from '../ports/webhook-secrets.js';
 import { TEST_EVENT_TYPE } from './publish-event.js';
+import { wellFormed } from './well-formed-result.js';
 
 /** What delivering needs: the queue, the notifiers, secrets, clock, retry schedule and auto-pause rules. */
 export interface DeliveryDeps {
@@ -86,25 +87,6 @@ export const runDeliveryCycle = async (deps: DeliveryDeps, options: CycleOptions
   return claimed.length;
 };
 
-const DISPOSITIONS: ReadonlySet<string> = new Set<Disposition>(['succeeded', 'retry', 'final', 'gone']);
-
-/** A notifier's answer as the queue can store it; anything else counts as a throw. */
-const wellFormed = (answer: unknown): AttemptResult => {
-  const a = answer as Partial<AttemptResult> | null | undefined;
-  if (typeof a !== 'object' || a === null || typeof a.disposition !== 'string' || !DISPOSITIONS.has(a.disposition)) {
-    throw new Error('the notifier returned no attempt result');
-  }
-  const { disposition, statusCode, latencyMs, responseBody, error, retryAfterMs } = a;
-  return {
-    disposition,
-    statusCode: typeof statusCode === 'number' && Number.isInteger(statusCode) ? statusCode : null,
-    latencyMs: typeof latencyMs === 'number' && Number.isFinite(latencyMs) && latencyMs >= 0 ? latencyMs : 0,
-    responseBody: typeof responseBody === 'string' ? responseBody : undefined,
-    error: typeof error === 'string' ? error : disposition === 'succeeded' ? undefined : 'failed',
-    retryAfterMs: typeof retryAfterMs === 'number' && Number.isFinite(retryAfterMs) && retryAfterMs >= 0 ? retryAfterMs : undefined,
-  };
-};
-
 // A test event is sent to a paused webhook on purpose (the domain's planAttempt says so).
 const purposeOf = (delivery: ClaimedDelivery): AttemptPurpose => (delivery.message.eventType === TEST_EVENT_TYPE ? 'test' : 'event');
 
@@ -112,7 +94,12 @@ const purposeOf = (delivery: ClaimedDelivery): AttemptPurpose => (delivery.messa
 const sendOnce = async (deps: DeliveryDeps, delivery: ClaimedDelivery, plan: Extract<AttemptPlan, { kind: 'send' }>, now: Date): Promise<AttemptResult> => {
   const notifier = deps.notifiers.find((n) => n.kind === plan.channel.channel);
   if (!notifier) return { disposition: 'final', statusCode: null, latencyMs: 0, error: `no notifier for ${plan.channel.channel}` };
-  const message: OutboundMessage = { ...delivery.message, timestamp: delivery.message.acceptedAt, webhookId: delivery.webhookId, webhookName: plan.webhookName };
+  const message: OutboundMessage = {
+    ...delivery.message,
+    timestamp: delivery.message.acceptedAt,
+    webhookId: delivery.webhookId,
+    webhookName: plan.webhookName,
+  };
   return wellFormed(await notifier.send(plan.channel, message, { secrets: await deps.secrets.get(delivery.webhookId), now }));
 };
 

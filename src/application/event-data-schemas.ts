@@ -43,8 +43,13 @@ export class EventDataSchemas {
     // Checking costs up to (subschemas × values): bounded per publish, counted before it runs.
     const maxValues = Math.floor(EVENT_TYPE_SCHEMA_LIMITS.checkBudget / validate.cost);
     if (countValues(data, maxValues) > maxValues) {
-      return [{ path: ['data'], message: `has more than ${maxValues} values, too many to check against this type's schema (${validate.cost} subschemas; ADR 0020)` }];
+      return [
+        { path: ['data'], message: `has more than ${maxValues} values, too many to check against this type's schema (${validate.cost} subschemas; ADR 0020)` },
+      ];
     }
-    return validate.validate(data).slice(0, MAX_PROBLEMS).map((d) => ({ path: ['data', ...d.path], message: d.message }));
+    return validate
+      .validate(data)
+      .slice(0, MAX_PROBLEMS)
+      .map((d) => ({ path: ['data', ...d.path], message: d.message }));
   }
 }

@@ -41,7 +41,12 @@ export type CatalogCommandInput = CatalogCommand extends infer C ? (C extends Ca
 
 /** A catalog entry as the API shows it. */
 export const eventTypeView = (t: EventTypeInfo): EventTypeView => ({
-  name: t.name, description: t.description, category: t.category, cache_scope: t.cacheScope ?? null, schema: t.schema ?? null, archived: t.archived === true,
+  name: t.name,
+  description: t.description,
+  category: t.category,
+  cache_scope: t.cacheScope ?? null,
+  schema: t.schema ?? null,
+  archived: t.archived === true,
 });
 
 const notFound = (name: string): CatalogError => ({ type: 'EventTypeNotFound', message: `no event type '${name}' in this catalog` });
@@ -66,7 +71,11 @@ export const listEventTypes = async (
 };
 
 /** One type, archived or not, and the catalog revision (the ETag). */
-export const getEventType = async (deps: Pick<EventTypeDeps, 'catalogs'>, caller: Caller, name: string): Promise<Either<CatalogError, { eventType: EventTypeView; revision: number }>> => {
+export const getEventType = async (
+  deps: Pick<EventTypeDeps, 'catalogs'>,
+  caller: Caller,
+  name: string,
+): Promise<Either<CatalogError, { eventType: EventTypeView; revision: number }>> => {
   const catalog = await currentCatalog(deps, caller);
   const found = catalog.eventTypes.find((t) => t.name === name);
   return found ? right({ eventType: eventTypeView(found), revision: catalog.revision ?? 0 }) : left(notFound(name));
@@ -94,10 +103,16 @@ export const changeCatalog = async (
 ): Promise<Either<EventTypeError, { catalog: EventCatalog; revision: number; recorded: number }>> => {
   const problems = schemaProblems(deps.schemas, command);
   if (problems.length > 0) return left(validationFailed(problems) as CatalogError);
-  const result = await handleCommand(deps, catalogStreamDecider, catalogStreamOf(actor.organizationId), (now) => ({ ...command, metadata: { now, preset: actor.preset } }) as CatalogCommand, {
-    expectedRevision: options.expectedRevision,
-    metadata: { organizationId: actor.organizationId, actor: actor.actor, correlationId: actor.correlationId },
-  });
+  const result = await handleCommand(
+    deps,
+    catalogStreamDecider,
+    catalogStreamOf(actor.organizationId),
+    (now) => ({ ...command, metadata: { now, preset: actor.preset } }) as CatalogCommand,
+    {
+      expectedRevision: options.expectedRevision,
+      metadata: { organizationId: actor.organizationId, actor: actor.actor, correlationId: actor.correlationId },
+    },
+  );
   if (result._tag === 'Left') return result;
   const { state, revision, recorded } = result.right;
   deps.catalogs.remember(actor.organizationId, { state, revision });

@@ -64,7 +64,8 @@ export const revokeOrganizationKey = async (
   const organization = await deps.organizations.findOrganization(organizationIdOrName);
   if (!organization) return left(organizationNotFound(organizationIdOrName));
   const key = await deps.organizations.findApiKey(keyId);
-  if (!key || key.organizationId !== organization.id) return left({ type: 'ApiKeyNotFound', message: `no key '${keyId}' in organization '${organization.name}'` });
+  if (!key || key.organizationId !== organization.id)
+    return left({ type: 'ApiKeyNotFound', message: `no key '${keyId}' in organization '${organization.name}'` });
   await deps.organizations.revokeApiKey(keyId, deps.clock.now().toISOString());
   return right((await deps.organizations.findApiKey(keyId)) ?? key);
 };

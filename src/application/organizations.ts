@@ -34,7 +34,9 @@ export const createOrganization = async (
 
 /** A key's name: up to 100 printable characters, to tell keys apart. */
 const keyNameProblem = (name: string): OrganizationError | undefined =>
-  name.length > 100 || /[\u0000-\u001f\u007f]/.test(name) ? { type: 'ValidationFailed', message: 'a key name has at most 100 characters and no control characters' } : undefined;
+  name.length > 100 || /[\u0000-\u001f\u007f]/.test(name)
+    ? { type: 'ValidationFailed', message: 'a key name has at most 100 characters and no control characters' }
+    : undefined;
 
 /** Creates a key; only its hash is stored, so the returned key can never be shown again. */
 export const createApiKey = async (

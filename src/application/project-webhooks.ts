@@ -95,7 +95,8 @@ export const catchUpWebhookList = async (deps: ProjectionDeps, options: CatchUpO
   }
 };
 
-const fromRow = (row: WebhookRow | undefined): Folding | undefined => (row ? { state: row.webhook as WebhookState, version: row.version, sequence: row.sequence } : undefined);
+const fromRow = (row: WebhookRow | undefined): Folding | undefined =>
+  row ? { state: row.webhook as WebhookState, version: row.version, sequence: row.sequence } : undefined;
 
 /** Forgets the list and replays the whole log into it. */
 export const rebuildWebhookList = async (deps: ProjectionDeps, onProgress?: (position: number, applied: number) => void) => {

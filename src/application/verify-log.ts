@@ -45,11 +45,7 @@ const PAGE = 1000;
  * checkpoint (its signature already checked), also a cut tail or a rewritten
  * past before it. See ADR 0008 and ADR 0019.
  */
-export const verifyEventLog = async (
-  deps: VerifyDeps,
-  onProgress?: (checked: number) => void,
-  checkpoint?: UnsignedCheckpoint,
-): Promise<VerifyReport> => {
+export const verifyEventLog = async (deps: VerifyDeps, onProgress?: (checked: number) => void, checkpoint?: UnsignedCheckpoint): Promise<VerifyReport> => {
   const problems: Tampering[] = [];
   const lastOfStream = new Map<string, { hash: string; revision: number }>();
   let chain = GENESIS;
@@ -57,13 +53,13 @@ export const verifyEventLog = async (
   let lastPosition = 0;
   let chainAtCheckpoint: string | undefined;
   let eventsUpToCheckpoint = 0;
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const page = await deps.eventStore.readAll({ after, limit: PAGE });
     if (page.length === 0) break;
     const copies = new Map<number, ColumnCopies>();
     if (deps.columns) {
       // The same positions as the page: read up to its last one, whatever the store's page cap.
-      for (let from = after; from < page.at(-1)!.position; ) {
+      for (let from = after; from < page.at(-1)!.position;) {
         const rows = await deps.columns.read(from, PAGE);
         if (rows.length === 0) break;
         for (const r of rows) copies.set(r.position, r);
@@ -75,9 +71,13 @@ export const verifyEventLog = async (
       const previous = lastOfStream.get(e.streamId);
       const expectedRevision = (previous?.revision ?? 0) + 1;
       if (e.revision !== expectedRevision) {
-        problems.push({ ...at, problem: e.revision > expectedRevision
-          ? `revision ${expectedRevision}${e.revision - 1 > expectedRevision ? `-${e.revision - 1}` : ''} of ${e.streamId} is missing (removed)`
-          : `revision ${e.revision} of ${e.streamId} appears out of order or twice (reordered or inserted)` });
+        problems.push({
+          ...at,
+          problem:
+            e.revision > expectedRevision
+              ? `revision ${expectedRevision}${e.revision - 1 > expectedRevision ? `-${e.revision - 1}` : ''} of ${e.streamId} is missing (removed)`
+              : `revision ${e.revision} of ${e.streamId} appears out of order or twice (reordered or inserted)`,
+        });
       }
       const hash = deps.digest.sha256(eventHashInput(e, previous?.hash ?? GENESIS));
       if (hash !== e.hash) {
@@ -102,6 +102,7 @@ export const verifyEventLog = async (
     after = page.at(-1)!.position;
     onProgress?.(checked);
   }
-  const finding = checkpoint && compareWithCheckpoint(checkpoint, { chainAtPosition: chainAtCheckpoint, eventsUpToPosition: eventsUpToCheckpoint, lastPosition });
+  const finding =
+    checkpoint && compareWithCheckpoint(checkpoint, { chainAtPosition: chainAtCheckpoint, eventsUpToPosition: eventsUpToCheckpoint, lastPosition });
   return { checked, head: chain, lastPosition, problems, ...(finding ? { checkpoint: finding } : {}) };
 };

@@ -11,7 +11,10 @@ import type { Decider } from './handle-command.js';
 
 /** A stored event that no longer parses: the store is corrupt or newer than this code. */
 export class UnreadableEventError extends Error {
-  constructor(readonly stored: LoggedEvent & { readonly eventId?: string }, reason: string) {
+  constructor(
+    readonly stored: LoggedEvent & { readonly eventId?: string },
+    reason: string,
+  ) {
     super(`event ${stored.eventId ?? `at position ${stored.position}`} (${stored.streamId}@${stored.revision}) is unreadable: ${reason}`);
     this.name = 'UnreadableEventError';
   }

@@ -45,7 +45,11 @@ export const listWebhookPage = async (
   cursors: ListCursor,
 ): Promise<Either<DomainError, WebhookListResult>> => {
   if (request.offset !== undefined && request.cursor !== undefined) {
-    return left({ type: 'ValidationFailed', message: 'use either offset or cursor, not both', details: [{ path: ['cursor'], message: 'cannot be combined with offset' }] });
+    return left({
+      type: 'ValidationFailed',
+      message: 'use either offset or cursor, not both',
+      details: [{ path: ['cursor'], message: 'cannot be combined with offset' }],
+    });
   }
   let afterSequence: number | undefined;
   if (request.cursor !== undefined) {
@@ -55,7 +59,14 @@ export const listWebhookPage = async (
   }
   const limit = request.limit ?? WEBHOOK_LIST_PAGE.defaultLimit;
   const offset = request.cursor === undefined ? (request.offset ?? 0) : undefined;
-  const page = await listWebhooks(deps, { organizationId: caller.organizationId, eventType: request.eventType, isActive: request.isActive, limit, offset, afterSequence });
+  const page = await listWebhooks(deps, {
+    organizationId: caller.organizationId,
+    eventType: request.eventType,
+    isActive: request.isActive,
+    limit,
+    offset,
+    afterSequence,
+  });
   const lastErrors = await deps.queue.lastErrors(page.rows.map((row) => row.webhook.webhook_id));
   const seen = offset === undefined ? undefined : offset + page.rows.length;
   // A full page by cursor may be the last one: the next request then returns none.

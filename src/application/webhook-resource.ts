@@ -4,7 +4,16 @@ import type { DeliveryQueue, LastDeliveryError } from '../ports/delivery-queue.j
 import type { StoredEvent } from '../ports/event-store.js';
 import { webhookNotFound } from './errors.js';
 import type { PageCursor } from './paging.js';
-import { type Caller, type WebhookCommandInput, type WebhookDeps, type WebhookError, HISTORY_PAGE, executeWebhookCommand, findWebhook, webhookHistoryPage } from './webhooks.js';
+import {
+  type Caller,
+  type WebhookCommandInput,
+  type WebhookDeps,
+  type WebhookError,
+  HISTORY_PAGE,
+  executeWebhookCommand,
+  findWebhook,
+  webhookHistoryPage,
+} from './webhooks.js';
 
 /** What the API's webhook use cases need: the command handler's ports, and where `last_error` comes from. */
 export interface WebhookResourceDeps extends WebhookDeps {
@@ -62,7 +71,6 @@ export const deleteWebhook = async (
   const result = await executeWebhookCommand(deps, caller, webhookId, { type: 'DeleteWebhook', data: {} }, options);
   return result._tag === 'Left' ? result : right({ version: result.right.version });
 };
-
 
 /** One page of a webhook's audit trail, oldest first; also after deletion (the history stays readable). */
 export const historyPage = async (

@@ -47,11 +47,7 @@ export const revealSecret = async (
 };
 
 /** Rotates the signing secret; the previous one keeps signing for `PREVIOUS_SECRET_GRACE_MS`. */
-export const rotateSecret = async (
-  deps: SecretDeps,
-  caller: Caller,
-  webhookId: string,
-): Promise<Either<WebhookError, { secret: string; version: number }>> => {
+export const rotateSecret = async (deps: SecretDeps, caller: Caller, webhookId: string): Promise<Either<WebhookError, { secret: string; version: number }>> => {
   const previousValidUntil = new Date(deps.clock.now().getTime() + PREVIOUS_SECRET_GRACE_MS).toISOString();
   // The event first: a rotation that happened is always in the history, even if storing the secret then fails.
   const rotated = await executeWebhookCommand(deps, caller, webhookId, { type: 'RotateWebhookSecret', data: { previous_valid_until: previousValidUntil } });

@@ -53,11 +53,7 @@ export type WebhookCommandInput = WebhookCommand extends infer C ? (C extends We
 const notFound = (webhookId: string): DomainError => ({ type: 'WebhookNotFound', message: `webhook ${webhookId} not found` });
 
 /** Creates a webhook with a fresh id from the settings a caller gave; returns its view. */
-export const createWebhook = async (
-  deps: WebhookDeps,
-  caller: Caller,
-  settings: WebhookSettingsInput,
-): Promise<Either<WebhookError, WebhookView>> => {
+export const createWebhook = async (deps: WebhookDeps, caller: Caller, settings: WebhookSettingsInput): Promise<Either<WebhookError, WebhookView>> => {
   const webhookId = deps.ids.webhookId();
   return executeWebhookCommand(deps, caller, webhookId, {
     type: 'CreateWebhook',
@@ -81,13 +77,11 @@ export const executeWebhookCommand = async (
     deps,
     webhookDecider,
     streamIdOf(webhookId),
-    (now) =>
-      ({ ...command, metadata: { now, catalog: caller.catalog, allowPrivateDestinations: deps.allowPrivateDestinations === true } }) as WebhookCommand,
+    (now) => ({ ...command, metadata: { now, catalog: caller.catalog, allowPrivateDestinations: deps.allowPrivateDestinations === true } }) as WebhookCommand,
     {
       expectedRevision: options.expectedVersion,
       metadata: { organizationId: caller.organizationId, actor: caller.actor, correlationId: caller.correlationId },
-      guard: (state) =>
-        state.status !== 'initial' && state.organization_id !== caller.organizationId ? notFound(webhookId) : undefined,
+      guard: (state) => (state.status !== 'initial' && state.organization_id !== caller.organizationId ? notFound(webhookId) : undefined),
       states: deps.states,
     },
   );

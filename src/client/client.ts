@@ -46,10 +46,32 @@ const ifMatch = (version: number | undefined) => (version === undefined ? {} : {
 
 /** The operations the client has a method for; a test checks it against every /v1 operation of /openapi.json. */
 export const CLIENT_OPERATIONS = [
-  'createWebhook', 'listWebhooks', 'getWebhook', 'replaceWebhook', 'updateWebhook', 'deleteWebhook', 'getWebhookHistory',
-  'getWebhookSecret', 'rotateWebhookSecret', 'publishEvent', 'testWebhook', 'listDeliveryAttempts', 'getDeliveredMessage',
-  'retryDelivery', 'recoverDeliveries', 'listEventTypes', 'createEventType', 'getEventTypeHistory', 'getEventType', 'replaceEventType',
-  'archiveEventType', 'listOrganizations', 'createOrganization', 'listOrganizationKeys', 'createOrganizationKey', 'revokeOrganizationKey',
+  'createWebhook',
+  'listWebhooks',
+  'getWebhook',
+  'replaceWebhook',
+  'updateWebhook',
+  'deleteWebhook',
+  'getWebhookHistory',
+  'getWebhookSecret',
+  'rotateWebhookSecret',
+  'publishEvent',
+  'testWebhook',
+  'listDeliveryAttempts',
+  'getDeliveredMessage',
+  'retryDelivery',
+  'recoverDeliveries',
+  'listEventTypes',
+  'createEventType',
+  'getEventTypeHistory',
+  'getEventType',
+  'replaceEventType',
+  'archiveEventType',
+  'listOrganizations',
+  'createOrganization',
+  'listOrganizationKeys',
+  'createOrganizationKey',
+  'revokeOrganizationKey',
 ] as const satisfies readonly (keyof operations)[];
 
 /**
@@ -79,7 +101,10 @@ export const createHookledgerClient = (options: HookledgerClientOptions) => {
       ok(raw.POST('/v1/organizations/webhooks/list', { body: filter, params: { query } })),
     /** Every page, following `next_cursor`. */
     pages: (filter: RequestBody<'listWebhooks'> = {}, pageSize?: number) =>
-      cursorPages((cursor) => webhooks.list(filter, { limit: pageSize, cursor }), (page) => page.pagination.next_cursor),
+      cursorPages(
+        (cursor) => webhooks.list(filter, { limit: pageSize, cursor }),
+        (page) => page.pagination.next_cursor,
+      ),
     /** Every webhook that matches, one at a time. */
     all: (filter: RequestBody<'listWebhooks'> = {}, pageSize?: number) => itemsOf(webhooks.pages(filter, pageSize), (page) => page.results),
     /** The webhook now, or as it was at `asOf` (ISO-8601). */
@@ -97,7 +122,13 @@ export const createHookledgerClient = (options: HookledgerClientOptions) => {
     history: (id: string, query: QueryOf<'getWebhookHistory'> = {}) => ok(raw.GET(`${W}/history`, { params: { ...at(id), query } })),
     /** Every recorded event of the webhook, oldest first. */
     allHistory: (id: string, pageSize?: number) =>
-      itemsOf(cursorPages((cursor) => webhooks.history(id, { limit: pageSize, cursor }), (page) => page.pagination.next_cursor), (page) => page.events),
+      itemsOf(
+        cursorPages(
+          (cursor) => webhooks.history(id, { limit: pageSize, cursor }),
+          (page) => page.pagination.next_cursor,
+        ),
+        (page) => page.events,
+      ),
     secret: (id: string) => ok(raw.GET(`${W}/secret`, { params: at(id) })),
     rotateSecret: (id: string) => ok(raw.POST(`${W}/secret/rotate`, { params: at(id) })),
     /** Sends a `webhook.test` event to the webhook's channels. */
@@ -109,7 +140,13 @@ export const createHookledgerClient = (options: HookledgerClientOptions) => {
     list: (webhookId: string, query: QueryOf<'listDeliveryAttempts'> = {}) => ok(raw.GET(`${W}/deliveries`, { params: { ...at(webhookId), query } })),
     /** Every attempt that matches the filters, newest first. */
     all: (webhookId: string, filters: Omit<QueryOf<'listDeliveryAttempts'>, 'cursor'> = {}) =>
-      itemsOf(cursorPages((cursor) => deliveries.list(webhookId, { ...filters, cursor }), (page) => page.pagination.next_cursor), (page) => page.results),
+      itemsOf(
+        cursorPages(
+          (cursor) => deliveries.list(webhookId, { ...filters, cursor }),
+          (page) => page.pagination.next_cursor,
+        ),
+        (page) => page.results,
+      ),
     /** A delivered message with its data. */
     message: (webhookId: string, messageId: string) =>
       ok(raw.GET(`${W}/messages/{message_id}`, { params: { path: { webhook_id: webhookId, message_id: messageId } } })),

@@ -28,13 +28,22 @@ export class HookledgerApiError extends Error {
   static from(response: Response, body: unknown): HookledgerApiError {
     const envelope = isEnvelope(body)
       ? body
-      : { success: false as const, status: response.status, error: { type: 'HttpError', message: typeof body === 'string' && body ? body.slice(0, 500) : response.statusText } };
+      : {
+          success: false as const,
+          status: response.status,
+          error: { type: 'HttpError', message: typeof body === 'string' && body ? body.slice(0, 500) : response.statusText },
+        };
     return new HookledgerApiError(response.status, envelope, response.headers.get('x-request-id') ?? undefined);
   }
 }
 
 const isEnvelope = (body: unknown): body is ErrorEnvelope => {
   const error = (body as { error?: { type?: unknown; message?: unknown } } | null)?.error;
-  return typeof body === 'object' && body !== null && (body as { success?: unknown }).success === false &&
-    typeof error?.type === 'string' && typeof error.message === 'string';
+  return (
+    typeof body === 'object' &&
+    body !== null &&
+    (body as { success?: unknown }).success === false &&
+    typeof error?.type === 'string' &&
+    typeof error.message === 'string'
+  );
 };

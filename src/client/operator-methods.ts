@@ -16,7 +16,14 @@ export const eventTypeMethods = (raw: Client<paths>, ok: Ok) => {
     /** One page of the catalog, archived types included. */
     list: (query: Query<'listEventTypes'> = {}) => ok(raw.GET('/v1/event-types', { params: { query } })),
     /** Every event type, one at a time. */
-    all: (pageSize?: number) => itemsOf(offsetPages((offset) => methods.list({ limit: pageSize, offset }), (p) => p.event_types.length), (p) => p.event_types),
+    all: (pageSize?: number) =>
+      itemsOf(
+        offsetPages(
+          (offset) => methods.list({ limit: pageSize, offset }),
+          (p) => p.event_types.length,
+        ),
+        (p) => p.event_types,
+      ),
     create: (body: Body<'createEventType'>, options: { ifMatch?: number } = {}) => ok(raw.POST('/v1/event-types', { body, headers: ifMatch(options.ifMatch) })),
     get: (name: string) => ok(raw.GET(E, { params: { path: { name } } })),
     replace: (name: string, body: Body<'replaceEventType'>, options: { ifMatch?: number } = {}) =>
@@ -28,7 +35,13 @@ export const eventTypeMethods = (raw: Client<paths>, ok: Ok) => {
     history: (query: Query<'getEventTypeHistory'> = {}) => ok(raw.GET('/v1/event-types/history', { params: { query } })),
     /** Every change of the catalog, oldest first. */
     allHistory: (pageSize?: number) =>
-      itemsOf(cursorPages((cursor) => methods.history({ limit: pageSize, cursor }), (p) => p.pagination.next_cursor), (p) => p.events),
+      itemsOf(
+        cursorPages(
+          (cursor) => methods.history({ limit: pageSize, cursor }),
+          (p) => p.pagination.next_cursor,
+        ),
+        (p) => p.events,
+      ),
   };
   return methods;
 };
@@ -38,13 +51,21 @@ export const adminMethods = (raw: Client<paths>, ok: Ok) => {
   const O = '/v1/admin/organizations' as const;
   const organizations = {
     list: (query: Query<'listOrganizations'> = {}) => ok(raw.GET(O, { params: { query } })),
-    all: (pageSize?: number) => itemsOf(offsetPages((offset) => organizations.list({ limit: pageSize, offset }), (p) => p.results.length), (p) => p.results),
+    all: (pageSize?: number) =>
+      itemsOf(
+        offsetPages(
+          (offset) => organizations.list({ limit: pageSize, offset }),
+          (p) => p.results.length,
+        ),
+        (p) => p.results,
+      ),
     create: (body: Body<'createOrganization'>) => ok(raw.POST(O, { body })),
   };
   const keys = {
     list: (organization: string) => ok(raw.GET(`${O}/{organization}/keys`, { params: { path: { organization } } })),
     /** The answer holds the key itself, once: store it. */
-    create: (organization: string, body: Body<'createOrganizationKey'> = {}) => ok(raw.POST(`${O}/{organization}/keys`, { params: { path: { organization } }, body })),
+    create: (organization: string, body: Body<'createOrganizationKey'> = {}) =>
+      ok(raw.POST(`${O}/{organization}/keys`, { params: { path: { organization } }, body })),
     revoke: async (organization: string, keyId: string): Promise<void> => {
       await ok(raw.DELETE(`${O}/{organization}/keys/{key_id}`, { params: { path: { organization, key_id: keyId } } }));
     },

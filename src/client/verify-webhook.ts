@@ -58,7 +58,8 @@ export const verifyWebhook = <D = unknown>(
   const id = header(headers, 'webhook-id');
   const timestamp = header(headers, 'webhook-timestamp');
   const signatures = header(headers, 'webhook-signature');
-  if (!id || !timestamp || !signatures) throw new WebhookVerificationError('missing-headers', 'webhook-id, webhook-timestamp and webhook-signature are required');
+  if (!id || !timestamp || !signatures)
+    throw new WebhookVerificationError('missing-headers', 'webhook-id, webhook-timestamp and webhook-signature are required');
   if (!/^\d{1,15}$/.test(timestamp)) throw new WebhookVerificationError('bad-timestamp', 'webhook-timestamp is not a number of seconds');
   const tolerance = options.toleranceSeconds ?? 300;
   const skew = Number(timestamp) - Math.floor((options.now ?? Date.now)() / 1000);

@@ -32,8 +32,15 @@ export { type ParsedTemplate, type TemplateName, type TemplateNode, parseTemplat
 export { type RenderOptions, renderParsed } from './template/render.js';
 export { type TemplateMessage, type TemplateView, templateView } from './template/view.js';
 export {
-  type RenderedField, type TemplateChannelKind, type TemplateFieldOf, type TemplateFieldSpec,
-  SAMPLE_MESSAGE, TEMPLATE_FIELDS, renderField, templateFieldSpec, templateProblems,
+  type RenderedField,
+  type TemplateChannelKind,
+  type TemplateFieldOf,
+  type TemplateFieldSpec,
+  SAMPLE_MESSAGE,
+  TEMPLATE_FIELDS,
+  renderField,
+  templateFieldSpec,
+  templateProblems,
 } from './template/channel-templates.js';
 export { channelProblems, destinationProblems, eventTypeProblems } from './webhook/rules.js';
 export { SETTINGS_MAX_BYTES, type SizedSettings, settingsSize, settingsSizeProblems } from './webhook/rules.js';
@@ -43,7 +50,15 @@ export { classifyAddress, isLocalhostName, isPrivateAddress, literalPrivateDesti
 export type { RecordedEvent, Upcaster, Upcasters } from './webhook/upcast.js';
 export { createStoredEventReader, createUpcaster, readStoredEvent, upcast, webhookUpcasters } from './webhook/upcast.js';
 export { streamIdOf, webhookIdOfStream, WEBHOOK_STREAM_PREFIX } from './webhook/stream.js';
-export { FORGOTTEN, SENSITIVE_FIELDS, hasSensitiveFields, mapSensitiveChannelFields, mapSensitiveEventFields, needsSealing, redactChannel } from './webhook/sensitive-fields.js';
+export {
+  FORGOTTEN,
+  SENSITIVE_FIELDS,
+  hasSensitiveFields,
+  mapSensitiveChannelFields,
+  mapSensitiveEventFields,
+  needsSealing,
+  redactChannel,
+} from './webhook/sensitive-fields.js';
 export { EVENT_DATA_LIMITS, eventDataProblems } from './message/event-data.js';
 export { DEFAULT_RETRY_SCHEDULE, nextAttemptDelay, parseRetrySchedule } from './delivery/retry-schedule.js';
 export { GENESIS, type HashedContent, chainInput, eventHashInput } from './audit/hash-chain.js';
@@ -55,8 +70,16 @@ export { type AutoPauseDecision, type AutoPauseRule, type FailureStreak, decideA
 export { RECOVERABLE_STATUSES, type RecoverWindow, type RepairableJob, isRecoverable, isRetryable } from './delivery/recover.js';
 export { type AttemptPlan, type AttemptPurpose, type CancelReason, type JobChannel, planAttempt } from './delivery/attempt-plan.js';
 export {
-  type ClaimSituation, type DueJob, type EndpointState, type FairPick, type FairnessPolicy,
-  DEFAULT_ENDPOINT_CONCURRENCY, WORKER_CEILING, endpointAllowance, organizationShare, pickFairly,
+  type ClaimSituation,
+  type DueJob,
+  type EndpointState,
+  type FairPick,
+  type FairnessPolicy,
+  DEFAULT_ENDPOINT_CONCURRENCY,
+  WORKER_CEILING,
+  endpointAllowance,
+  organizationShare,
+  pickFairly,
 } from './delivery/fair-share.js';
 export { MAX_RATE_LIMIT, emissionInterval, paceStart, pacedAfter, rateAllowance } from './delivery/rate-limit.js';
 export { assignChannelIds, channelNumber, highestChannelNumber, positionalChannelId } from './webhook/channel-identity.js';

@@ -20,16 +20,22 @@ export const buildApi = (c: Container, version: string) => {
   // Sealed at rest, opened for the owner (ADR 0018).
   const { eventStore, readModel, queue } = { ...fresh, eventStore: sealedEventStore(c, fresh.eventStore), readModel: fresh.freshen(sealedReadModel(c)) };
   const organizations = c.get(TOKENS.Organizations);
-  const keys = c.get(TOKENS.KeyMaterial);
   const config = c.get(TOKENS.Config);
   const commands = { ...c.get(TOKENS.Webhooks), eventStore };
   const catalogs = catalogWiring(c, eventStore);
   return createApi({
     webhooks: { ...commands, readModel, queue, secrets: c.get(TOKENS.Secrets), secretGenerator: c.get(TOKENS.SecretGenerator), sealer: fieldSealer(c) },
     // Publishing reads the list as stored: jobs keep no sensitive value, so nothing is opened on the hot path.
-    deliveries: { ...commands, readModel: fresh.readModel, queue, metrics: { countAccepted: () => c.get(TOKENS.Metrics).countAccepted() }, checkData: catalogs.checkData },
+    deliveries: {
+      ...commands,
+      readModel: fresh.readModel,
+      queue,
+      metrics: { countAccepted: () => c.get(TOKENS.Metrics).countAccepted() },
+      checkData: catalogs.checkData,
+    },
     metrics: () => c.get(TOKENS.Metrics).render(),
-    isUnavailable: (error) => isSqliteUnavailable(error) || isPostgresUnavailable(error) || isEsdbUnavailable(error) || error instanceof SealingUnavailableError,
+    isUnavailable: (error) =>
+      isSqliteUnavailable(error) || isPostgresUnavailable(error) || isEsdbUnavailable(error) || error instanceof SealingUnavailableError,
     rateLimit: config.rateLimit,
     observeRequest: observeRequestsOf(c),
     consoleDir: config.consoleDir ?? join(packageRoot(), 'dist', 'console'),

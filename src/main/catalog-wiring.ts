@@ -1,6 +1,14 @@
 import type { Container } from 'inversify';
 import { AjvJsonSchemaCompiler } from '../adapters/schema/ajv/ajv-json-schema.js';
-import { type Caller, type EventTypeDeps, type OperatorDeps, EventDataSchemas, KeyUseRecorder, OrganizationCatalogs, authenticate } from '../application/index.js';
+import {
+  type Caller,
+  type EventTypeDeps,
+  type OperatorDeps,
+  EventDataSchemas,
+  KeyUseRecorder,
+  OrganizationCatalogs,
+  authenticate,
+} from '../application/index.js';
 import { dottedCatalog } from '../domain/index.js';
 import type { EventStore } from '../ports/index.js';
 import { TOKENS } from './tokens.js';

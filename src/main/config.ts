@@ -100,7 +100,12 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
       smtpUrl: env.SMTP_URL || undefined,
       smtpFrom: env.SMTP_FROM || 'hookledger@localhost',
       twilio: twilioReady
-        ? { accountSid: env.TWILIO_ACCOUNT_SID!, authToken: env.TWILIO_AUTH_TOKEN!, from: env.TWILIO_FROM!, baseUrl: env.TWILIO_BASE_URL || 'https://api.twilio.com' }
+        ? {
+            accountSid: env.TWILIO_ACCOUNT_SID!,
+            authToken: env.TWILIO_AUTH_TOKEN!,
+            from: env.TWILIO_FROM!,
+            baseUrl: env.TWILIO_BASE_URL || 'https://api.twilio.com',
+          }
         : undefined,
       autoPauseAfterFailures: positive('HOOKLEDGER_AUTO_PAUSE_FAILURES', env.HOOKLEDGER_AUTO_PAUSE_FAILURES, 100),
       autoPauseAfterMs: positive('HOOKLEDGER_AUTO_PAUSE_DAYS', env.HOOKLEDGER_AUTO_PAUSE_DAYS, 5) * DAY_MS,
@@ -117,11 +122,7 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
  * `memory:` on in-memory adapters (the queue then uses an in-memory SQLite), and `esdb://…` /
  * `esdb+discover://…` keep the event log in EventStoreDB with everything else at READ_MODEL_URL (ADR 0010).
  */
-export type StoreLocation =
-  | { kind: 'sqlite'; path: string }
-  | { kind: 'postgres'; url: string }
-  | { kind: 'memory' }
-  | { kind: 'esdb'; url: string };
+export type StoreLocation = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string } | { kind: 'memory' } | { kind: 'esdb'; url: string };
 
 export const parseDatabaseUrl = (url: string): StoreLocation => {
   if (url === 'memory:') return { kind: 'memory' };

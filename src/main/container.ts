@@ -58,7 +58,13 @@ export const compose = async (config: Config, overrides: Overrides = {}): Promis
   await bindStores(c, config, overrides.eventStore, overrides.onMigration);
   await bindSealer(c, config);
   c.bind(TOKENS.Webhooks).toResolvedValue(
-    (eventStore, clock, ids, states) => ({ eventStore: sealedEventStore(c, eventStore), clock, ids, states, allowPrivateDestinations: config.delivery.allowPrivateDestinations }),
+    (eventStore, clock, ids, states) => ({
+      eventStore: sealedEventStore(c, eventStore),
+      clock,
+      ids,
+      states,
+      allowPrivateDestinations: config.delivery.allowPrivateDestinations,
+    }),
     [TOKENS.EventStore, TOKENS.Clock, TOKENS.Ids, TOKENS.WebhookStates],
   );
   const userAgent = `Hookledger/${packageVersion()}`;
@@ -70,7 +76,11 @@ export const compose = async (config: Config, overrides: Overrides = {}): Promis
     new TwilioNotifier(config.delivery.twilio, userAgent),
   ]);
   c.bind(TOKENS.Metrics).toResolvedValue(
-    (queue, clock) => withRetentionCounters(c, createDeliveryMetrics(queue, () => clock.now().getTime(), { logLinesDropped: overrides.logLinesDropped, httpRequests: httpRequestsOf(c) })),
+    (queue, clock) =>
+      withRetentionCounters(
+        c,
+        createDeliveryMetrics(queue, () => clock.now().getTime(), { logLinesDropped: overrides.logLinesDropped, httpRequests: httpRequestsOf(c) }),
+      ),
     [TOKENS.Queue, TOKENS.Clock],
   );
   return c;
@@ -86,4 +96,3 @@ export const closeContainer = async (c: Container): Promise<void> => {
   }
   if (c.isBound(TOKENS.Postgres)) await c.get(TOKENS.Postgres).end();
 };
-

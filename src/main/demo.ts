@@ -20,11 +20,13 @@ export const runDemo = async (deps: WebhookDeps, where: string): Promise<void> =
   };
 
   print(`Hookledger domain demo on ${where}`);
-  const created = must(await createWebhook(deps, caller, {
-    webhook_name: 'Slack Engineering Alerts',
-    event_types: ['cluster.execution.completed', 'cluster.execution.failed'],
-    channels: [{ channel: 'slack', configs: { webhook_url: 'https://hooks.slack.com/services/T/B/X', channel: '#alerts' } }],
-  }));
+  const created = must(
+    await createWebhook(deps, caller, {
+      webhook_name: 'Slack Engineering Alerts',
+      event_types: ['cluster.execution.completed', 'cluster.execution.failed'],
+      channels: [{ channel: 'slack', configs: { webhook_url: 'https://hooks.slack.com/services/T/B/X', channel: '#alerts' } }],
+    }),
+  );
   const id = created.webhook.webhook_id;
   print(`  created ${id} (version ${created.version})`);
 

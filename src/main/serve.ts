@@ -56,11 +56,19 @@ export const serve = async (config: Config): Promise<void> => {
     );
   }
   if (config.delivery.leaseMs <= 30_000) {
-    logger.warn({ leaseMs: config.delivery.leaseMs }, 'HOOKLEDGER_LEASE_MS is not longer than the longest channel timeout (30 s): a slow attempt may be sent twice');
+    logger.warn(
+      { leaseMs: config.delivery.leaseMs },
+      'HOOKLEDGER_LEASE_MS is not longer than the longest channel timeout (30 s): a slow attempt may be sent twice',
+    );
   }
   const running = await listen(app, config.host, config.port);
   const worker: RunningWorker | undefined = config.delivery.workerInProcess
-    ? startWorker(buildDeliveryDeps(container), logger, { pollMs: config.delivery.pollMs, leaseMs: config.delivery.leaseMs, endpointConcurrency: config.delivery.endpointConcurrency, retention: retentionLoopOptions(container) })
+    ? startWorker(buildDeliveryDeps(container), logger, {
+        pollMs: config.delivery.pollMs,
+        leaseMs: config.delivery.leaseMs,
+        endpointConcurrency: config.delivery.endpointConcurrency,
+        retention: retentionLoopOptions(container),
+      })
     : undefined;
   logger.info({ url: running.url, database: maskUrl(config.databaseUrl) }, `listening on ${running.url}`);
 
@@ -81,7 +89,12 @@ export const work = async (config: Config): Promise<void> => {
     await closeContainer(container);
     throw error;
   });
-  const worker = startWorker(buildDeliveryDeps(container), logger, { pollMs: config.delivery.pollMs, leaseMs: config.delivery.leaseMs, endpointConcurrency: config.delivery.endpointConcurrency, retention: retentionLoopOptions(container) });
+  const worker = startWorker(buildDeliveryDeps(container), logger, {
+    pollMs: config.delivery.pollMs,
+    leaseMs: config.delivery.leaseMs,
+    endpointConcurrency: config.delivery.endpointConcurrency,
+    retention: retentionLoopOptions(container),
+  });
   onSignals(config, logger, writer, async (signal) => {
     logger.info({ signal }, 'worker stopping: finishing attempts in flight');
     await worker.stop();

@@ -26,7 +26,10 @@ export const startWorkerOpsServer = async (c: Container): Promise<RunningServer>
     running = await listen(app, config.host, config.workerMetricsPort);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`the worker cannot serve /metrics on ${config.host}:${config.workerMetricsPort} (${reason}): set HOOKLEDGER_WORKER_METRICS_PORT to a free port, or 0 for any`);
+    throw new Error(
+      `the worker cannot serve /metrics on ${config.host}:${config.workerMetricsPort} (${reason}): set HOOKLEDGER_WORKER_METRICS_PORT to a free port, or 0 for any`,
+      { cause: error },
+    );
   }
   logger.info({ url: running.url }, `worker metrics and health on ${running.url}/metrics, ${running.url}/healthz`);
   return running;

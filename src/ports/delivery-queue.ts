@@ -56,7 +56,6 @@ export interface LastDeliveryError {
   readonly at: string;
 }
 
-
 /** The longest response body and error text the delivery log returns per attempt (longer stored text is cut). */
 export const ATTEMPT_TEXT_LIMITS = { responseBody: 4096, error: 1024 } as const;
 

@@ -26,7 +26,10 @@ describe('GroupCommit: the calls of one moment are written together, each answer
     finish();
     expect(await Promise.all(first)).toEqual([10, 20, 30]);
     expect(await Promise.all(second)).toEqual([40, 50]);
-    expect(batches).toEqual([[1, 2, 3], [4, 5]]);
+    expect(batches).toEqual([
+      [1, 2, 3],
+      [4, 5],
+    ]);
   });
 
   it('answers each caller with its own outcome, and rejects every caller of a batch whose write throws', async () => {
@@ -59,7 +62,10 @@ describe('allOrEachAlone: one atomic write for the batch; if it fails, each call
   it('returns the batch write’s results when it succeeds, writing once', async () => {
     const writes: number[][] = [];
     const results = await allOrEachAlone([1, 2], async (inputs) => (writes.push([...inputs]), inputs.map((n) => n * 2)));
-    expect(results).toEqual([{ ok: true, value: 2 }, { ok: true, value: 4 }]);
+    expect(results).toEqual([
+      { ok: true, value: 2 },
+      { ok: true, value: 4 },
+    ]);
     expect(writes).toEqual([[1, 2]]);
   });
 
@@ -69,8 +75,15 @@ describe('allOrEachAlone: one atomic write for the batch; if it fails, each call
       if (inputs.some((n) => n < 0)) throw bad;
       return inputs.map((n) => n * 2);
     });
-    expect(results).toEqual([{ ok: true, value: 2 }, { ok: false, error: bad }, { ok: true, value: 4 }]);
+    expect(results).toEqual([
+      { ok: true, value: 2 },
+      { ok: false, error: bad },
+      { ok: true, value: 4 },
+    ]);
     const down = new Error('store down');
-    expect(await allOrEachAlone([1, 2], () => Promise.reject(down))).toEqual([{ ok: false, error: down }, { ok: false, error: down }]);
+    expect(await allOrEachAlone([1, 2], () => Promise.reject(down))).toEqual([
+      { ok: false, error: down },
+      { ok: false, error: down },
+    ]);
   });
 });

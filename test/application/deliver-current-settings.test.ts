@@ -15,7 +15,13 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const old: Channel = { channel: 'webhook', configs: { url: 'https://old.example/hook', headers: { Authorization: 'Bearer old' }, timeout: 10 } };
 const repaired: Channel = { channel: 'webhook', configs: { url: 'https://new.example/hook', headers: { Authorization: 'Bearer new' }, timeout: 10 } };
 const other: Channel = { channel: 'webhook', configs: { url: 'https://other.example/hook', headers: {}, timeout: 10 } };
-const message = (n: number, at = T0): AcceptedMessage => ({ messageId: `msg_${n}`, organizationId: ORG, eventType: 'object.created', data: { n }, acceptedAt: iso(at) });
+const message = (n: number, at = T0): AcceptedMessage => ({
+  messageId: `msg_${n}`,
+  organizationId: ORG,
+  eventType: 'object.created',
+  data: { n },
+  acceptedAt: iso(at),
+});
 
 describe('each attempt reads the webhook’s current settings (real SQLite queue file)', () => {
   let t: ReturnType<typeof tempSqlite>;
@@ -53,7 +59,13 @@ describe('each attempt reads the webhook’s current settings (real SQLite queue
     const webhook = fold(history) as ExistingWebhook;
     await queue.enqueue(
       message(n, clock.now().getTime()),
-      webhook.channels.map((channel, channelIndex) => ({ webhookId: HOOK, webhookName: webhook.webhook_name, channelIndex, channelId: channel.channel_id, channel })),
+      webhook.channels.map((channel, channelIndex) => ({
+        webhookId: HOOK,
+        webhookName: webhook.webhook_name,
+        channelIndex,
+        channelId: channel.channel_id,
+        channel,
+      })),
     );
   };
 
@@ -101,7 +113,9 @@ describe('each attempt reads the webhook’s current settings (real SQLite queue
 
   it('cancels a deleted webhook’s queued jobs, tests included', async () => {
     await publish(1);
-    await queue.enqueue({ ...message(2), eventType: 'webhook.test' }, [{ webhookId: HOOK, webhookName: 'W', channelIndex: 0, channelId: 'ch_1', channel: old }]);
+    await queue.enqueue({ ...message(2), eventType: 'webhook.test' }, [
+      { webhookId: HOOK, webhookName: 'W', channelIndex: 0, channelId: 'ch_1', channel: old },
+    ]);
     history.push(deleted(iso(T0 + 10)));
     await run();
     expect(sent).toEqual([]);
@@ -114,7 +128,9 @@ describe('each attempt reads the webhook’s current settings (real SQLite queue
   it('sends a test event to a paused webhook’s current channel, and holds an event', async () => {
     history.push(paused(iso(T0 + 1)));
     await publish(1);
-    await queue.enqueue({ ...message(2), eventType: 'webhook.test' }, [{ webhookId: HOOK, webhookName: 'W', channelIndex: 0, channelId: 'ch_1', channel: other }]);
+    await queue.enqueue({ ...message(2), eventType: 'webhook.test' }, [
+      { webhookId: HOOK, webhookName: 'W', channelIndex: 0, channelId: 'ch_1', channel: other },
+    ]);
     answer = { disposition: 'succeeded', statusCode: 204, latencyMs: 1 };
     await run();
     expect(sent.map((s) => s.url)).toEqual(['https://old.example/hook']);

@@ -15,10 +15,17 @@ const HOOK = 'wh_0000000001';
 const T0 = Date.parse('2026-11-22T10:00:00.000Z');
 const LEASE = 60_000;
 const channel: Channel = { channel: 'webhook', configs: { url: 'https://receiver.example/hook', headers: {}, timeout: 10 } };
-const message = (n: number): AcceptedMessage => ({ messageId: `msg_${n}`, organizationId: ORG, eventType: 'object.created', data: { n }, acceptedAt: new Date(T0).toISOString() });
+const message = (n: number): AcceptedMessage => ({
+  messageId: `msg_${n}`,
+  organizationId: ORG,
+  eventType: 'object.created',
+  data: { n },
+  acceptedAt: new Date(T0).toISOString(),
+});
 const ok: AttemptResult = { disposition: 'succeeded', statusCode: 204, latencyMs: 3 };
 /** The webhook as the worker reads it before each attempt: its one channel is ch_1. */
-const webhookNow = (...more: WebhookEvent[]) => fold([created({ webhook_id: HOOK, organization_id: ORG, channels: [channel], at: new Date(T0).toISOString() }), ...more]) as ExistingWebhook;
+const webhookNow = (...more: WebhookEvent[]) =>
+  fold([created({ webhook_id: HOOK, organization_id: ORG, channels: [channel], at: new Date(T0).toISOString() }), ...more]) as ExistingWebhook;
 
 /** A notifier whose every send does what `behave` says, and which remembers what it was asked to send. */
 const scriptedNotifier = (behave: (m: OutboundMessage) => Promise<AttemptResult> | AttemptResult) => {
@@ -68,7 +75,8 @@ describe('attempting a delivery records an outcome whatever is thrown (real SQLi
   });
   afterEach(() => t.cleanup());
 
-  const enqueue = (...ns: number[]) => Promise.all(ns.map((n) => queue.enqueue(message(n), [{ webhookId: HOOK, webhookName: 'W', channelIndex: 0, channelId: 'ch_1', channel }])));
+  const enqueue = (...ns: number[]) =>
+    Promise.all(ns.map((n) => queue.enqueue(message(n), [{ webhookId: HOOK, webhookName: 'W', channelIndex: 0, channelId: 'ch_1', channel }])));
 
   it('records a notifier that throws an infrastructure error as a failed attempt, retried on the schedule, with last_error set', async () => {
     await enqueue(1);
@@ -77,10 +85,14 @@ describe('attempting a delivery records an outcome whatever is thrown (real SQLi
     });
     expect(await runDeliveryCycle(deps({ notifiers: [notifier] }), cycle)).toBe(1);
     expect(sent).toEqual(['msg_1']);
-    expect((await log()).map((a) => [a.attempt, a.succeeded, a.statusCode, a.error, a.deliveryStatus])).toEqual([[1, false, null, 'internal error: ECONNREFUSED', 'scheduled']]);
+    expect((await log()).map((a) => [a.attempt, a.succeeded, a.statusCode, a.error, a.deliveryStatus])).toEqual([
+      [1, false, null, 'internal error: ECONNREFUSED', 'scheduled'],
+    ]);
     expect(await lastError()).toEqual({ message: 'internal error: ECONNREFUSED', channel: 'webhook', statusCode: null, at: new Date(T0).toISOString() });
     // The full error goes to the operator's log, not to the tenant.
-    expect(problems).toEqual([expect.objectContaining({ stage: 'attempt', webhookId: HOOK, error: expect.objectContaining({ message: 'connect ECONNREFUSED 10.0.0.7:6379' }) })]);
+    expect(problems).toEqual([
+      expect.objectContaining({ stage: 'attempt', webhookId: HOOK, error: expect.objectContaining({ message: 'connect ECONNREFUSED 10.0.0.7:6379' }) }),
+    ]);
     // Retried on the schedule (1 s, jitter 0.5 → exactly 1 s), not before.
     clock.set(new Date(T0 + 999));
     expect(await claimDue(deps(), cycle)).toEqual([]);
@@ -103,7 +115,10 @@ describe('attempting a delivery records an outcome whatever is thrown (real SQLi
   it('records a secrets store that throws as a retried attempt, without calling the notifier', async () => {
     await enqueue(1);
     const { notifier, sent } = scriptedNotifier(() => ok);
-    const secrets = { ...new SqliteWebhookSecrets(t.db), get: async () => Promise.reject(Object.assign(new Error('SQLITE_IOERR: disk I/O error'), { code: 'SQLITE_IOERR' })) };
+    const secrets = {
+      ...new SqliteWebhookSecrets(t.db),
+      get: async () => Promise.reject(Object.assign(new Error('SQLITE_IOERR: disk I/O error'), { code: 'SQLITE_IOERR' })),
+    };
     await runDeliveryCycle(deps({ notifiers: [notifier], secrets: secrets as unknown as DeliveryDeps['secrets'] }), cycle);
     expect(sent).toEqual([]);
     expect((await log()).map((a) => [a.error, a.deliveryStatus])).toEqual([['internal error: SQLITE_IOERR', 'scheduled']]);
@@ -136,8 +151,14 @@ describe('attempting a delivery records an outcome whatever is thrown (real SQLi
     await enqueue(1, 2);
     const { notifier } = scriptedNotifier(() => ({ disposition: 'gone', statusCode: 410, latencyMs: 2, error: 'HTTP 410' }));
     await runDeliveryCycle(deps({ notifiers: [notifier], pause: async () => Promise.reject(new Error('stream conflict')) }), cycle);
-    expect((await log()).map((a) => [a.statusCode, a.deliveryStatus])).toEqual([[410, 'failed'], [410, 'failed']]);
-    expect(problems.map((p) => [p.stage, (p.error as Error).message])).toEqual([['auto-pause', 'stream conflict'], ['auto-pause', 'stream conflict']]);
+    expect((await log()).map((a) => [a.statusCode, a.deliveryStatus])).toEqual([
+      [410, 'failed'],
+      [410, 'failed'],
+    ]);
+    expect(problems.map((p) => [p.stage, (p.error as Error).message])).toEqual([
+      ['auto-pause', 'stream conflict'],
+      ['auto-pause', 'stream conflict'],
+    ]);
 
     await enqueue(3);
     const failing = scriptedNotifier(() => ({ disposition: 'retry', statusCode: 503, latencyMs: 2, error: 'HTTP 503' })).notifier;
@@ -148,7 +169,14 @@ describe('attempting a delivery records an outcome whatever is thrown (real SQLi
 
   it('records the attempt when the metrics hook throws (observe never throws into the worker)', async () => {
     await enqueue(1);
-    await runDeliveryCycle(deps({ observe: () => { throw new Error('metrics down'); } }), cycle);
+    await runDeliveryCycle(
+      deps({
+        observe: () => {
+          throw new Error('metrics down');
+        },
+      }),
+      cycle,
+    );
     expect((await log()).map((a) => a.deliveryStatus)).toEqual(['succeeded']);
     expect(problems.map((p) => [p.stage, (p.error as Error).message])).toEqual([['observe', 'metrics down']]);
   });
@@ -156,7 +184,9 @@ describe('attempting a delivery records an outcome whatever is thrown (real SQLi
   it('records the attempt when the report hook throws too', async () => {
     await enqueue(1);
     const { notifier } = scriptedNotifier(() => Promise.reject(new Error('x')));
-    const explode = () => { throw new Error('log down'); };
+    const explode = () => {
+      throw new Error('log down');
+    };
     await runDeliveryCycle(deps({ notifiers: [notifier], observe: explode, report: explode }), cycle);
     expect((await log()).map((a) => a.deliveryStatus)).toEqual(['scheduled']);
   });

@@ -117,16 +117,13 @@ describe('fresh reads: "nothing after revision R" answered from memory while the
   it('keeps last errors while the store is unchanged and reads them again after an attempt is recorded elsewhere', async () => {
     const queue = new SqliteDeliveryQueue(db.db);
     let calls = 0;
-    const lastErrors = freshLastErrors(
-      { lastErrors: (ids) => (calls++, queue.lastErrors(ids)) },
-      freshStamp(new SqliteChangeStamp(db.db)),
-    );
+    const lastErrors = freshLastErrors({ lastErrors: (ids) => (calls++, queue.lastErrors(ids)) }, freshStamp(new SqliteChangeStamp(db.db)));
     const first = await lastErrors(['wh_1', 'wh_2']);
     expect(first.size).toBe(0);
     await lastErrors(['wh_1']);
     expect(calls).toBe(1);
     // Any commit by another connection (here a table write) makes the next call read again.
-    db.reopen().exec("CREATE TABLE IF NOT EXISTS touched (x); INSERT INTO touched VALUES (1)");
+    db.reopen().exec('CREATE TABLE IF NOT EXISTS touched (x); INSERT INTO touched VALUES (1)');
     await nextTurn();
     await lastErrors(['wh_1']);
     expect(calls).toBe(2);

@@ -10,7 +10,13 @@ import { orgA, unwrap } from '../support/use-case-fixtures.js';
 /** Counts stream reads, to show what the cache saves. */
 const counting = (store: EventStore) => {
   const calls = { readStream: 0 };
-  const counted: EventStore = { ...store, append: store.append.bind(store), readAll: store.readAll.bind(store), close: store.close.bind(store), readStream: (...a) => (calls.readStream++, store.readStream(...a)) };
+  const counted: EventStore = {
+    ...store,
+    append: store.append.bind(store),
+    readAll: store.readAll.bind(store),
+    close: store.close.bind(store),
+    readStream: (...a) => (calls.readStream++, store.readStream(...a)),
+  };
   return { counted, calls };
 };
 
@@ -18,7 +24,13 @@ describe('each process’s view of an organization’s catalog (ADR 0020)', () =
   it('serves a catalog for 1 s, sees its own writes at once and another process’s within the second', async () => {
     const clock = new ManualClock('2026-11-25T10:00:00.000Z');
     const { counted, calls } = counting(new InMemoryEventStore());
-    const deps = (catalogs: OrganizationCatalogs): EventTypeDeps => ({ eventStore: counted, clock, ids: new CryptoIds(), schemas: new AjvJsonSchemaCompiler(), catalogs });
+    const deps = (catalogs: OrganizationCatalogs): EventTypeDeps => ({
+      eventStore: counted,
+      clock,
+      ids: new CryptoIds(),
+      schemas: new AjvJsonSchemaCompiler(),
+      catalogs,
+    });
     const [a, b] = [new OrganizationCatalogs(counted, clock), new OrganizationCatalogs(counted, clock)];
 
     expect((await b.catalog(orgA.organizationId, 'dotted')).eventTypes).toHaveLength(22);

@@ -26,7 +26,6 @@ import type { EventStore, NewEvent } from '../../src/ports/event-store.js';
 import type { WebhookReadModel, WebhookRow } from '../../src/ports/webhook-read-model.js';
 import { orgA, orgB, unwrap } from '../support/use-case-fixtures.js';
 
-
 interface Setup {
   readonly eventStore: EventStore;
   readonly readModel: WebhookReadModel;
@@ -67,7 +66,6 @@ const foreign = (eventId: string): NewEvent => ({
   data: { not: 'a webhook event' },
   metadata: { organizationId: orgA.organizationId, actor: 'test', recordedAt: '2026-11-22T10:00:00.000Z' },
 });
-
 
 describe.each([
   ['in-memory', inMemory],
@@ -209,7 +207,11 @@ describe.each([
     expect(before.rows).toEqual(await foldedList(orgA));
     clock.advance(1000);
     const view = unwrap(
-      await createWebhook(deps, orgA, { webhook_name: 'Fresh', event_types: ['trigger.*'], channels: [{ channel: 'webhook', configs: { url: 'https://example.com/fresh' } }] }),
+      await createWebhook(deps, orgA, {
+        webhook_name: 'Fresh',
+        event_types: ['trigger.*'],
+        channels: [{ channel: 'webhook', configs: { url: 'https://example.com/fresh' } }],
+      }),
     );
     const after = await list();
     expect(after.total).toBe(before.total + 1);

@@ -4,7 +4,15 @@ import { CryptoIds } from '../../src/adapters/ids/crypto/crypto-ids.js';
 import { SqliteDeliveryQueue } from '../../src/adapters/store/sqlite/sqlite-delivery-queue.js';
 import { SqliteEventStore } from '../../src/adapters/store/sqlite/sqlite-event-store.js';
 import { SqliteWebhookReadModel } from '../../src/adapters/store/sqlite/sqlite-webhook-read-model.js';
-import { type Caller, type PublishDeps, type WebhookCommandInput, type WebhookDeps, createWebhook, executeWebhookCommand, publishEvent } from '../../src/application/index.js';
+import {
+  type Caller,
+  type PublishDeps,
+  type WebhookCommandInput,
+  type WebhookDeps,
+  createWebhook,
+  executeWebhookCommand,
+  publishEvent,
+} from '../../src/application/index.js';
 import { dottedCatalog } from '../../src/domain/index.js';
 import { tempSqlite } from '../support/sqlite-temp.js';
 
@@ -33,7 +41,11 @@ describe('publish targets: read once, dropped as soon as any webhook changes, in
   afterEach(() => t.cleanup());
 
   const create = async (eventTypes: string[]) => {
-    const made = await createWebhook(other, org, { webhook_name: eventTypes.join(), event_types: eventTypes, channels: [{ channel: 'webhook', configs: { url: 'https://e.com/h' } }] });
+    const made = await createWebhook(other, org, {
+      webhook_name: eventTypes.join(),
+      event_types: eventTypes,
+      channels: [{ channel: 'webhook', configs: { url: 'https://e.com/h' } }],
+    });
     if (made._tag === 'Left') throw new Error(JSON.stringify(made.left));
     return made.right.webhook.webhook_id;
   };

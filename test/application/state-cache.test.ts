@@ -17,8 +17,6 @@ import type { EventStore, ReadStreamOptions } from '../../src/ports/event-store.
 import { tempSqlite } from '../support/sqlite-temp.js';
 import { orgA as org, orgB as other, opsSettings as settings, unwrap } from '../support/use-case-fixtures.js';
 
-
-
 /** Records what each readStream asked for and how many events it returned. */
 const spying = (store: EventStore) => {
   const reads: { options: ReadStreamOptions | undefined; returned: number }[] = [];
@@ -109,7 +107,10 @@ describe('reading webhooks through the state cache (two processes on one SQLite 
   it('answers another organization from the cache exactly as without it, and never caches unknown ids', async () => {
     const { webhook } = unwrap(await createWebhook(b, org, settings));
     expect(await loadWebhook(b, other.organizationId, webhook.webhook_id)).toBeUndefined();
-    expect(await executeWebhookCommand(b, other, webhook.webhook_id, { type: 'PauseWebhook', data: {} })).toMatchObject({ _tag: 'Left', left: { type: 'WebhookNotFound' } });
+    expect(await executeWebhookCommand(b, other, webhook.webhook_id, { type: 'PauseWebhook', data: {} })).toMatchObject({
+      _tag: 'Left',
+      left: { type: 'WebhookNotFound' },
+    });
     expect(await loadWebhook(b, org.organizationId, 'wh_0000000000')).toBeUndefined();
     expect(b.states.size.entries).toBe(1);
   });
@@ -122,7 +123,10 @@ describe('reading webhooks through the state cache (two processes on one SQLite 
     const page = await webhookHistoryPage(b, org.organizationId, webhook.webhook_id, { afterRevision: 10, limit: 5 });
     expect(page?.events.map((e) => e.revision)).toEqual([11, 12, 13, 14, 15]);
     expect(page?.hasMore).toBe(true);
-    expect(readsOfB).toEqual([{ options: { afterRevision: 31 }, returned: 0 }, { options: { afterRevision: 10, limit: 6 }, returned: 6 }]);
+    expect(readsOfB).toEqual([
+      { options: { afterRevision: 31 }, returned: 0 },
+      { options: { afterRevision: 10, limit: 6 }, returned: 6 },
+    ]);
     expect(await webhookHistoryPage(b, other.organizationId, webhook.webhook_id)).toBeUndefined();
   });
 

@@ -2,19 +2,10 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/adapters/clock/manual/manual-clock.js';
 import { CryptoIds } from '../../src/adapters/ids/crypto/crypto-ids.js';
 import { InMemoryEventStore } from '../../src/adapters/store/memory/memory-event-store.js';
-import {
-  UnreadableEventError,
-  type WebhookDeps,
-  createWebhook,
-  executeWebhookCommand,
-  loadWebhook,
-  webhookHistory,
-} from '../../src/application/index.js';
+import { UnreadableEventError, type WebhookDeps, createWebhook, executeWebhookCommand, loadWebhook, webhookHistory } from '../../src/application/index.js';
 import { streamIdOf } from '../../src/domain/index.js';
 import type { EventStore } from '../../src/ports/event-store.js';
 import { orgA, orgB, opsSettings as settings, unwrap } from '../support/use-case-fixtures.js';
-
-
 
 describe('webhook use cases', () => {
   let store: InMemoryEventStore;
@@ -68,7 +59,9 @@ describe('webhook use cases', () => {
     unwrap(await executeWebhookCommand(deps, orgA, webhook.webhook_id, { type: 'RenameWebhook', data: { webhook_name: 'B' } }));
     const stale = await executeWebhookCommand(deps, orgA, webhook.webhook_id, { type: 'RenameWebhook', data: { webhook_name: 'C' } }, { expectedVersion: 1 });
     expect(stale).toMatchObject({ _tag: 'Left', left: { type: 'PreconditionFailed', expected: 1, actual: 2 } });
-    const fresh = unwrap(await executeWebhookCommand(deps, orgA, webhook.webhook_id, { type: 'RenameWebhook', data: { webhook_name: 'C' } }, { expectedVersion: 2 }));
+    const fresh = unwrap(
+      await executeWebhookCommand(deps, orgA, webhook.webhook_id, { type: 'RenameWebhook', data: { webhook_name: 'C' } }, { expectedVersion: 2 }),
+    );
     expect(fresh.version).toBe(3);
   });
 
@@ -104,7 +97,9 @@ describe('webhook use cases', () => {
       append: async (streamId, expected, events) => {
         const rival = await store.readStream(streamId);
         const n = rival.length;
-        await store.append(streamId, n, [{ ...events[0]!, eventId: `rival-${n}`, type: 'WebhookRenamed', data: { webhook_name: `rival ${n}`, at: events[0]!.metadata.recordedAt } }]);
+        await store.append(streamId, n, [
+          { ...events[0]!, eventId: `rival-${n}`, type: 'WebhookRenamed', data: { webhook_name: `rival ${n}`, at: events[0]!.metadata.recordedAt } },
+        ]);
         return store.append(streamId, expected, events);
       },
     };
@@ -133,7 +128,13 @@ describe('webhook use cases', () => {
   it('refuses to fold a stream holding an event it cannot read', async () => {
     const { webhook } = unwrap(await createWebhook(deps, orgA, settings));
     await store.append(streamIdOf(webhook.webhook_id), 1, [
-      { eventId: 'bad', type: 'WebhookRenamed', version: 1, data: { webhook_name: 42 }, metadata: { organizationId: orgA.organizationId, actor: 'x', recordedAt: '2026-11-22T10:00:00.000Z' } },
+      {
+        eventId: 'bad',
+        type: 'WebhookRenamed',
+        version: 1,
+        data: { webhook_name: 42 },
+        metadata: { organizationId: orgA.organizationId, actor: 'x', recordedAt: '2026-11-22T10:00:00.000Z' },
+      },
     ]);
     await expect(loadWebhook(deps, orgA.organizationId, webhook.webhook_id)).rejects.toBeInstanceOf(UnreadableEventError);
   });

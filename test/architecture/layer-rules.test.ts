@@ -45,8 +45,16 @@ describe('layer rules (dependency-cruiser)', () => {
   it.each([
     ['domain-is-pure', 'src/domain/planted.ts', "import { SystemClock } from '../adapters/clock/system/system-clock.js';\nexport const c = SystemClock;\n"],
     ['domain-no-node-builtins', 'src/domain/planted.ts', "import { readFileSync } from 'node:fs';\nexport const r = readFileSync;\n"],
-    ['application-uses-domain-and-ports', 'src/application/planted.ts', "import { CryptoIds } from '../adapters/ids/crypto/crypto-ids.js';\nexport const i = CryptoIds;\n"],
-    ['adapters-do-not-import-each-other', 'src/adapters/clock/planted/x.ts', "import { CryptoIds } from '../../ids/crypto/crypto-ids.js';\nexport const i = CryptoIds;\n"],
+    [
+      'application-uses-domain-and-ports',
+      'src/application/planted.ts',
+      "import { CryptoIds } from '../adapters/ids/crypto/crypto-ids.js';\nexport const i = CryptoIds;\n",
+    ],
+    [
+      'adapters-do-not-import-each-other',
+      'src/adapters/clock/planted/x.ts',
+      "import { CryptoIds } from '../../ids/crypto/crypto-ids.js';\nexport const i = CryptoIds;\n",
+    ],
     ['only-main-knows-the-container', 'src/application/planted.ts', "import { Container } from 'inversify';\nexport const c = Container;\n"],
   ])('fail on a deliberate %s violation', (rule, file, source) => {
     const result = planted(file, source);

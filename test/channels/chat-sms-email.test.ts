@@ -59,7 +59,9 @@ describe('Slack channel', () => {
     const slack = await startReceiver((_r, res) => res.writeHead(404).end('no_service'));
     closers.push(slack.close);
     const result = await new SlackNotifier({ allowPrivateDestinations: true, userAgent: 't' }).send(
-      { channel: 'slack', configs: { webhook_url: slack.url } }, message, { now },
+      { channel: 'slack', configs: { webhook_url: slack.url } },
+      message,
+      { now },
     );
     expect(JSON.parse(slack.received[0]!.body)).toEqual({ text: expect.stringContaining('*cluster.execution.completed* from Cluster alerts') });
     expect(result).toMatchObject({ disposition: 'final', statusCode: 404, error: 'Slack answered HTTP 404', responseBody: 'no_service' });
@@ -92,12 +94,15 @@ describe('SMS channel (Twilio Messages API)', () => {
 
   it('fails with a clear error when not configured or when Twilio refuses a number', async () => {
     expect(await new TwilioNotifier(undefined, 't').send({ channel: 'sms', configs: { phone_numbers: ['+15551234567'] } }, message, { now })).toMatchObject({
-      disposition: 'retry', error: expect.stringContaining('TWILIO_ACCOUNT_SID'),
+      disposition: 'retry',
+      error: expect.stringContaining('TWILIO_ACCOUNT_SID'),
     });
     const twilio = await startReceiver((_r, res) => res.writeHead(400).end('{"code":21211}'));
     closers.push(twilio.close);
     const result = await new TwilioNotifier({ accountSid: 'AC1', authToken: 't', from: '+1555', baseUrl: twilio.url }, 't').send(
-      { channel: 'sms', configs: { phone_numbers: ['+15551234567'] } }, message, { now },
+      { channel: 'sms', configs: { phone_numbers: ['+15551234567'] } },
+      message,
+      { now },
     );
     expect(result).toMatchObject({ disposition: 'final', statusCode: 400, error: 'Twilio answered HTTP 400 for +15551234567' });
   });
@@ -137,7 +142,13 @@ describe('email channel over a real SMTP server', () => {
     const result = await notifier.send(
       {
         channel: 'email',
-        configs: { to_addresses: ['ops@example.com'], cc: ['lead@example.com'], bcc: ['audit@example.com'], subject_template: 'Done: {{data.cluster}}', body_template: 'Rows: {{data.rows}}' },
+        configs: {
+          to_addresses: ['ops@example.com'],
+          cc: ['lead@example.com'],
+          bcc: ['audit@example.com'],
+          subject_template: 'Done: {{data.cluster}}',
+          body_template: 'Rows: {{data.rows}}',
+        },
       },
       message,
       { now },
@@ -188,15 +199,20 @@ describe('email channel over a real SMTP server', () => {
     closers.push(async () => notifier.close());
     const refused = await notifier.send({ channel: 'email', configs: { to_addresses: ['reject@example.com'] } }, message, { now });
     expect(refused).toMatchObject({ disposition: 'final', statusCode: 550, error: expect.stringContaining('SMTP') });
-    expect(await new SmtpNotifier(undefined, 'x@example.com').send({ channel: 'email', configs: { to_addresses: ['a@example.com'] } }, message, { now })).toMatchObject({
-      disposition: 'retry', error: expect.stringContaining('SMTP_URL'),
+    expect(
+      await new SmtpNotifier(undefined, 'x@example.com').send({ channel: 'email', configs: { to_addresses: ['a@example.com'] } }, message, { now }),
+    ).toMatchObject({
+      disposition: 'retry',
+      error: expect.stringContaining('SMTP_URL'),
     });
   });
 });
 
 describe('templates', () => {
   it('render fields and nested data; missing ones render empty; nothing inherited is reachable', () => {
-    expect(renderTemplate('{{event_type}} {{data.cluster}} [{{data.missing}}] {{data.tags}}', message, 'text')).toBe('cluster.execution.completed c-7 [] ["a","b"]');
+    expect(renderTemplate('{{event_type}} {{data.cluster}} [{{data.missing}}] {{data.tags}}', message, 'text')).toBe(
+      'cluster.execution.completed c-7 [] ["a","b"]',
+    );
     expect(renderTemplate('[{{constructor}}][{{data.constructor.constructor}}][{{__proto__}}][{{data.toString}}]', message, 'text')).toBe('[][][][]');
     expect(renderTemplate('{{#data.tags}}<{{.}}>{{/data.tags}}', message, 'text')).toBe('<a><b>');
   });
@@ -204,9 +220,21 @@ describe('templates', () => {
 
 describe('private address classification', () => {
   it.each([
-    ['8.8.8.8', false], ['1.1.1.1', false], ['2606:4700:4700::1111', false], ['::ffff:8.8.8.8', false],
-    ['127.0.0.1', true], ['::ffff:7f00:1', true], ['169.254.169.254', true], ['fd00:ec2::254', true], ['not-an-ip', true],
-    ['::7f00:1', true], ['::ffff:0:7f00:1', true], ['64:ff9b:1::1', true], ['2002:7f00:1::', true], ['fec0::1', true], ['100::1', true],
+    ['8.8.8.8', false],
+    ['1.1.1.1', false],
+    ['2606:4700:4700::1111', false],
+    ['::ffff:8.8.8.8', false],
+    ['127.0.0.1', true],
+    ['::ffff:7f00:1', true],
+    ['169.254.169.254', true],
+    ['fd00:ec2::254', true],
+    ['not-an-ip', true],
+    ['::7f00:1', true],
+    ['::ffff:0:7f00:1', true],
+    ['64:ff9b:1::1', true],
+    ['2002:7f00:1::', true],
+    ['fec0::1', true],
+    ['100::1', true],
   ])('%s is private: %s', (address, expected) => {
     expect(isPrivateAddress(address)).toBe(expected);
   });

@@ -48,15 +48,26 @@ describe('HTTP channel against a real receiver', () => {
     const [req] = r.received;
     expect(req).toMatchObject({ method: 'POST', url: '/hook' });
     expect(JSON.parse(req!.body)).toEqual({ type: 'cluster.execution.failed', timestamp: '2026-11-22T09:59:59.000Z', data: message.data });
-    expect(req!.headers).toMatchObject({ 'content-type': 'application/json', 'x-team': 'eng', 'webhook-id': message.messageId, 'user-agent': 'Hookledger/test' });
+    expect(req!.headers).toMatchObject({
+      'content-type': 'application/json',
+      'x-team': 'eng',
+      'webhook-id': message.messageId,
+      'user-agent': 'Hookledger/test',
+    });
     expect(new Webhook(SECRET).verify(req!.body, req!.headers as Record<string, string>)).toEqual(JSON.parse(req!.body));
   });
 
   it('signs with both secrets during a rotation’s grace period, so either verifies', async () => {
     const r = await receiver();
     const sent = new Date();
-    await allowed.send(channel(r.url), message, { secrets: { current: SECRET, previous: { secret: OLD_SECRET, expiresAt: new Date(sent.getTime() + 1000).toISOString() } }, now: sent });
-    await allowed.send(channel(r.url), message, { secrets: { current: SECRET, previous: { secret: OLD_SECRET, expiresAt: new Date(sent.getTime() - 1000).toISOString() } }, now: sent });
+    await allowed.send(channel(r.url), message, {
+      secrets: { current: SECRET, previous: { secret: OLD_SECRET, expiresAt: new Date(sent.getTime() + 1000).toISOString() } },
+      now: sent,
+    });
+    await allowed.send(channel(r.url), message, {
+      secrets: { current: SECRET, previous: { secret: OLD_SECRET, expiresAt: new Date(sent.getTime() - 1000).toISOString() } },
+      now: sent,
+    });
     const [during, after] = r.received;
     expect(String(during!.headers['webhook-signature']).split(' ')).toHaveLength(2);
     for (const s of [SECRET, OLD_SECRET]) expect(() => new Webhook(s).verify(during!.body, during!.headers as Record<string, string>)).not.toThrow();
@@ -66,7 +77,11 @@ describe('HTTP channel against a real receiver', () => {
 
   it('renders payload_template as JSON-safe text', async () => {
     const r = await receiver();
-    await allowed.send(channel(r.url, { payload_template: '{"alert": "{{event_type}} on {{data.cluster}}", "note": "{{data.note}}", "missing": "{{data.nope}}"}' }), message, { secrets: { current: SECRET }, now: new Date() });
+    await allowed.send(
+      channel(r.url, { payload_template: '{"alert": "{{event_type}} on {{data.cluster}}", "note": "{{data.note}}", "missing": "{{data.nope}}"}' }),
+      message,
+      { secrets: { current: SECRET }, now: new Date() },
+    );
     expect(JSON.parse(r.received[0]!.body)).toEqual({ alert: 'cluster.execution.failed on c-1', note: 'said "hi"\n', missing: '' });
   });
 
@@ -86,7 +101,9 @@ describe('HTTP channel against a real receiver', () => {
   });
 
   it('honours Retry-After in seconds and as a date', async () => {
-    const r = await receiver((req, res) => res.writeHead(429, { 'retry-after': req.url === '/s' ? '7' : new Date(now.getTime() + 60_000).toUTCString() }).end());
+    const r = await receiver((req, res) =>
+      res.writeHead(429, { 'retry-after': req.url === '/s' ? '7' : new Date(now.getTime() + 60_000).toUTCString() }).end(),
+    );
     expect((await allowed.send(channel(`${r.url}/s`), message, { secrets: { current: SECRET }, now })).retryAfterMs).toBe(7000);
     expect((await allowed.send(channel(`${r.url}/d`), message, { secrets: { current: SECRET }, now })).retryAfterMs).toBe(60_000);
   });
@@ -104,18 +121,36 @@ describe('HTTP channel against a real receiver', () => {
     const url = r.url;
     await r.close();
     receivers.pop();
-    expect(await allowed.send(channel(url), message, { secrets: { current: SECRET }, now: new Date() })).toMatchObject({ disposition: 'retry', error: expect.stringContaining('ECONNREFUSED') });
+    expect(await allowed.send(channel(url), message, { secrets: { current: SECRET }, now: new Date() })).toMatchObject({
+      disposition: 'retry',
+      error: expect.stringContaining('ECONNREFUSED'),
+    });
   });
 });
 
 describe('SSRF guard', () => {
   it.each([
-    'http://127.0.0.1:{port}/', 'http://localhost:{port}/', 'http://[::1]:{port}/', 'http://[::ffff:127.0.0.1]:{port}/',
-    'http://10.0.0.1/', 'http://172.16.0.1/', 'http://192.168.1.1/', 'http://169.254.169.254/latest/meta-data/',
-    'http://100.64.0.1/', 'http://0.0.0.0:{port}/', 'http://[fd00:ec2::254]/', 'http://[fe80::1]/', 'http://2130706433:{port}/',
+    'http://127.0.0.1:{port}/',
+    'http://localhost:{port}/',
+    'http://[::1]:{port}/',
+    'http://[::ffff:127.0.0.1]:{port}/',
+    'http://10.0.0.1/',
+    'http://172.16.0.1/',
+    'http://192.168.1.1/',
+    'http://169.254.169.254/latest/meta-data/',
+    'http://100.64.0.1/',
+    'http://0.0.0.0:{port}/',
+    'http://[fd00:ec2::254]/',
+    'http://[fe80::1]/',
+    'http://2130706433:{port}/',
     // IPv6 forms the guard used to miss: IPv4-compatible, SIIT, NAT64 (both prefixes), 6to4, site-local, discard.
-    'http://[::7f00:1]:{port}/', 'http://[::ffff:0:7f00:1]:{port}/', 'http://[64:ff9b::7f00:1]/', 'http://[64:ff9b:1::a9fe:a9fe]/',
-    'http://[2002:7f00:1::]/', 'http://[fec0::1]/', 'http://[100::1]/',
+    'http://[::7f00:1]:{port}/',
+    'http://[::ffff:0:7f00:1]:{port}/',
+    'http://[64:ff9b::7f00:1]/',
+    'http://[64:ff9b:1::a9fe:a9fe]/',
+    'http://[2002:7f00:1::]/',
+    'http://[fec0::1]/',
+    'http://[100::1]/',
   ])('refuses %s unless private destinations are allowed, without sending anything', async (template) => {
     const r = await startReceiver();
     try {
@@ -130,7 +165,9 @@ describe('SSRF guard', () => {
   it('lets the same loopback receiver through when the operator allows private destinations', async () => {
     const r = await startReceiver();
     try {
-      expect((await allowed.send(channel(`http://localhost:${r.port}/`), message, { secrets: { current: SECRET }, now: new Date() })).disposition).toBe('succeeded');
+      expect((await allowed.send(channel(`http://localhost:${r.port}/`), message, { secrets: { current: SECRET }, now: new Date() })).disposition).toBe(
+        'succeeded',
+      );
     } finally {
       await r.close();
     }

@@ -30,7 +30,12 @@ const receiver = async () => {
   return r;
 };
 /** What a render failure must be: final, nothing sent, the field and the reason in `error`. */
-const failedWith = (error: string | RegExp) => ({ disposition: 'final', statusCode: null, latencyMs: 0, error: typeof error === 'string' ? error : expect.stringMatching(error) });
+const failedWith = (error: string | RegExp) => ({
+  disposition: 'final',
+  statusCode: null,
+  latencyMs: 0,
+  error: typeof error === 'string' ? error : expect.stringMatching(error),
+});
 
 // Channels as a job may still hold them: written before templates were checked, so never through the domain.
 describe('a template that cannot render ends the attempt as final, with a clear error, and sends nothing', () => {
@@ -39,9 +44,19 @@ describe('a template that cannot render ends the attempt as final, with a clear 
 
   it.each<[string, string, unknown, string | RegExp]>([
     ['a section that never closes', '{"v":"{{#data}}"}', {}, 'payload_template: line 1, column 7: {{#data}} is never closed (add {{/data}})'],
-    ['output amplification (5,000 items × the whole data)', '[{{#data.a}}{{data_json}},{{/data.a}}0]', { a: Array<number>(5_000).fill(0) }, 'payload_template: output exceeds 1 MiB'],
+    [
+      'output amplification (5,000 items × the whole data)',
+      '[{{#data.a}}{{data_json}},{{/data.a}}0]',
+      { a: Array<number>(5_000).fill(0) },
+      'payload_template: output exceeds 1 MiB',
+    ],
     ['output that is not JSON for this event', '{"rows": {{data.rows}}}', { other: 1 }, /^payload_template: the output is not JSON \(.+\)$/],
-    ['three loops nested over 5,000 items', '{{#data.a}}{{#data.a}}{{#data.a}}{{/data.a}}{{/data.a}}{{/data.a}}{}', { a: Array<number>(5_000).fill(1) }, /^payload_template: rendering takes more than 1,000,000 steps/],
+    [
+      'three loops nested over 5,000 items',
+      '{{#data.a}}{{#data.a}}{{#data.a}}{{/data.a}}{{/data.a}}{{/data.a}}{}',
+      { a: Array<number>(5_000).fill(1) },
+      /^payload_template: rendering takes more than 1,000,000 steps/,
+    ],
   ])('webhook: %s', async (_name, payload_template, data, error) => {
     const r = await receiver();
     const started = performance.now();
@@ -52,8 +67,16 @@ describe('a template that cannot render ends the attempt as final, with a clear 
   });
 
   it.each<[string, Record<string, string>, string | RegExp]>([
-    ['a text with a partial', { message_template: '{{> constructor}}' }, 'message_template: line 1, column 1: {{> constructor}}: partials ({{> name}}) are not supported'],
-    ['blocks that render to an object', { blocks_template: '{"type": "section"}' }, 'blocks_template: the output must be a JSON array of blocks, not an object'],
+    [
+      'a text with a partial',
+      { message_template: '{{> constructor}}' },
+      'message_template: line 1, column 1: {{> constructor}}: partials ({{> name}}) are not supported',
+    ],
+    [
+      'blocks that render to an object',
+      { blocks_template: '{"type": "section"}' },
+      'blocks_template: the output must be a JSON array of blocks, not an object',
+    ],
     ['blocks that are not JSON', { blocks_template: 'not json {{event_type}}' }, /^blocks_template: the output is not JSON/],
     ['a text over 40,000 characters', { message_template: '{{#data.a}}{{data_json}}{{/data.a}}' }, 'message_template: output exceeds 40,000 characters'],
   ])('slack: %s', async (_name, templates, error) => {
@@ -68,7 +91,9 @@ describe('a template that cannot render ends the attempt as final, with a clear 
     const twilio = new TwilioNotifier({ accountSid: 'AC1', authToken: 't', from: '+15550000000', baseUrl: r.url }, 't');
     const sms = (message_template: string): Channel => ({ channel: 'sms', configs: { phone_numbers: ['+15551234567'], message_template } });
     expect(await twilio.send(sms('{{=<% %>=}}'), message(), { now })).toEqual(failedWith(/^message_template: line 1, column 1: .*changing delimiters/));
-    expect(await twilio.send(sms('{{data.s}}'), message({ s: 'x'.repeat(1_601) }), { now })).toEqual(failedWith('message_template: output exceeds 1,600 characters'));
+    expect(await twilio.send(sms('{{data.s}}'), message({ s: 'x'.repeat(1_601) }), { now })).toEqual(
+      failedWith('message_template: output exceeds 1,600 characters'),
+    );
     expect(r.received).toEqual([]);
   });
 
@@ -91,8 +116,12 @@ describe('a template that cannot render ends the attempt as final, with a clear 
     const notifier = new SmtpNotifier(`smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`, 'hookledger@example.com');
     closers.push(async () => notifier.close());
     const email = (configs: Record<string, string>): Channel => ({ channel: 'email', configs: { to_addresses: ['ops@example.com'], ...configs } });
-    expect(await notifier.send(email({ subject_template: '{{/data}}' }), message(), { now })).toEqual(failedWith('subject_template: line 1, column 1: {{/data}} closes no open section'));
-    expect(await notifier.send(email({ subject_template: '{{data.s}}' }), message({ s: 's'.repeat(999) }), { now })).toEqual(failedWith('subject_template: output exceeds 998 characters'));
+    expect(await notifier.send(email({ subject_template: '{{/data}}' }), message(), { now })).toEqual(
+      failedWith('subject_template: line 1, column 1: {{/data}} closes no open section'),
+    );
+    expect(await notifier.send(email({ subject_template: '{{data.s}}' }), message({ s: 's'.repeat(999) }), { now })).toEqual(
+      failedWith('subject_template: output exceeds 998 characters'),
+    );
     expect(await notifier.send(email({ body_template: '{{#a}}' }), message(), { now })).toEqual(failedWith(/^body_template: .*never closed/));
     expect(mails).toEqual([]);
     // The same notifier still sends a good message: a failed render leaves nothing behind.
@@ -112,7 +141,11 @@ describe('Slack: event data cannot ping or link; the owner’s own markup stays'
         blocks_template: '[{"type":"section","text":{"type":"mrkdwn","text":"<!here> {{data.note}}"}}]',
       },
     };
-    const result = await new SlackNotifier({ allowPrivateDestinations: true, userAgent: 't' }).send(channel, message({ note: 'Deploy <!channel> & <https://evil.example|click>' }), { now });
+    const result = await new SlackNotifier({ allowPrivateDestinations: true, userAgent: 't' }).send(
+      channel,
+      message({ note: 'Deploy <!channel> & <https://evil.example|click>' }),
+      { now },
+    );
     expect(result).toMatchObject({ disposition: 'succeeded', statusCode: 200 });
     const escaped = 'Deploy &lt;!channel&gt; &amp; &lt;https://evil.example|click&gt;';
     expect(JSON.parse(r.received[0]!.body)).toEqual({

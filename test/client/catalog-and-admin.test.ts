@@ -52,7 +52,9 @@ describe('hookledger/client: the event catalog and the operator routes, against 
     const asOrg = createHookledgerClient({ baseUrl: h.url, apiKey: created.key });
     expect((await asOrg.eventTypes.list()).catalog).toBe('upper-snake');
     await operator.admin.keys.revoke(org.organization_id, created.key_id);
-    expect((await operator.admin.keys.list(org.name)).results).toEqual([expect.objectContaining({ key_id: created.key_id, name: 'ci', revoked_at: expect.any(String) })]);
+    expect((await operator.admin.keys.list(org.name)).results).toEqual([
+      expect.objectContaining({ key_id: created.key_id, name: 'ci', revoked_at: expect.any(String) }),
+    ]);
     await expect(client.admin.organizations.list()).rejects.toMatchObject({ status: 403, type: 'Forbidden' });
   });
 });

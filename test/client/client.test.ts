@@ -9,7 +9,10 @@ const readmeBody = {
   event_types: ['cluster.*'],
   channels: [{ channel: 'slack', configs: { webhook_url: 'https://hooks.slack.com/services/T/B/X' } }],
 } satisfies RequestBody<'createWebhook'>;
-const httpOnly = { ...readmeBody, channels: [{ channel: 'webhook' as const, configs: { url: 'https://example.com/hook' } }] } satisfies RequestBody<'createWebhook'>;
+const httpOnly = {
+  ...readmeBody,
+  channels: [{ channel: 'webhook' as const, configs: { url: 'https://example.com/hook' } }],
+} satisfies RequestBody<'createWebhook'>;
 
 describe('hookledger/client against the live server', () => {
   let h: Harness;

@@ -28,8 +28,10 @@ const stubServer = async () => {
   };
 };
 
-const envelope = (status: number, type: string, headers: Record<string, string> = {}) => (res: ServerResponse) =>
-  res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify({ success: false, status, error: { type, message: type } }));
+const envelope =
+  (status: number, type: string, headers: Record<string, string> = {}) =>
+  (res: ServerResponse) =>
+    res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify({ success: false, status, error: { type, message: type } }));
 const accepted = (res: ServerResponse) => res.writeHead(202, { 'content-type': 'application/json' }).end('{"message_id":"msg_1"}');
 
 describe('the client waits out 429 and 503, honouring Retry-After, a bounded number of times', () => {
@@ -53,7 +55,9 @@ describe('the client waits out 429 and 503, honouring Retry-After, a bounded num
   it('backs off exponentially on a 503 without Retry-After, and gives up after the retries with the envelope', async () => {
     slept.length = 0;
     stub.answer(...Array(4).fill(envelope(503, 'ServiceUnavailable')));
-    const error = await client(3).events.publish({ event_type: 'a.b', data: null }).catch((e: unknown) => e);
+    const error = await client(3)
+      .events.publish({ event_type: 'a.b', data: null })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HookledgerApiError);
     expect(error).toMatchObject({ status: 503, type: 'ServiceUnavailable' });
     expect(slept).toEqual([500, 1000, 2000]);
@@ -90,7 +94,16 @@ describe('the client meets the server’s own rate limit', () => {
     await noRetry.eventTypes.list();
     await expect(noRetry.eventTypes.list()).rejects.toMatchObject({ status: 429, type: 'RateLimited' });
     // The limiter runs on real time: the injected sleep waits what Retry-After asked (one second).
-    const client = createHookledgerClient({ baseUrl: h.url, apiKey, retry: { sleep: async (ms) => { slept.push(ms); await new Promise((r) => setTimeout(r, ms)); } } });
+    const client = createHookledgerClient({
+      baseUrl: h.url,
+      apiKey,
+      retry: {
+        sleep: async (ms) => {
+          slept.push(ms);
+          await new Promise((r) => setTimeout(r, ms));
+        },
+      },
+    });
     expect((await client.eventTypes.list()).event_types.length).toBeGreaterThan(0);
     expect(slept).toEqual([1000]);
   });

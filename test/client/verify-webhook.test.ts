@@ -28,7 +28,11 @@ describe('verifyWebhook on real deliveries (live server and worker, loopback rec
     h = await startHarness('sqlite-file', undefined, { worker: true, realClock: true });
     receiver = await startReceiver();
     client = createHookledgerClient({ baseUrl: h.url, apiKey: (await h.newOrg()).key, fetch: checkedFetch(h.url) });
-    const hook = await client.webhooks.create({ webhook_name: 'receiver', event_types: ['object.*'], channels: [{ channel: 'webhook', configs: { url: `${receiver.url}/in` } }] });
+    const hook = await client.webhooks.create({
+      webhook_name: 'receiver',
+      event_types: ['object.*'],
+      channels: [{ channel: 'webhook', configs: { url: `${receiver.url}/in` } }],
+    });
     ({ webhook_id: webhookId, secret } = hook);
     await client.events.publish({ event_type: 'object.created', data: { id: 'obj_1', name: 'café ☕' } });
     first = await waitFor(() => receiver.received[0], 10_000, 'the first delivery');

@@ -29,7 +29,11 @@ suite('web console in headless Chromium, against the real API, worker and a loop
   beforeAll(async () => {
     // The console as `npm run build` makes it, into a folder of this test's own.
     await build({ configFile: join(root, 'console/vite.config.ts'), build: { outDir: dir, emptyOutDir: true }, logLevel: 'warn' });
-    h = await startHarness('sqlite-file', undefined, { worker: true, realClock: true, env: { HOOKLEDGER_CONSOLE_DIR: dir, HOOKLEDGER_RETRY_SCHEDULE: '0,60s' } });
+    h = await startHarness('sqlite-file', undefined, {
+      worker: true,
+      realClock: true,
+      env: { HOOKLEDGER_CONSOLE_DIR: dir, HOOKLEDGER_RETRY_SCHEDULE: '0,60s' },
+    });
     key = (await h.newOrg()).key;
     receiver = await startReceiver((_req, res) => res.writeHead(failing ? 500 : 200).end(failing ? 'receiver down' : 'ok'));
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
@@ -92,14 +96,18 @@ suite('web console in headless Chromium, against the real API, worker and a loop
 
   it('sees a delivery arrive, watches one fail, retries it and sees it succeed', async () => {
     const id = page.url().split('/').pop()!;
-    const publish = async () => (await h.request('POST', '/v1/events', { key, body: { event_type: 'object.created', data: { from: 'test' } } })).body.message_id as string;
+    const publish = async () =>
+      (await h.request('POST', '/v1/events', { key, body: { event_type: 'object.created', data: { from: 'test' } } })).body.message_id as string;
     const rows = (messageId: string, outcome: string) => page.locator(`tr[data-message-id="${messageId}"][data-outcome="${outcome}"]`);
     const refreshUntil = async (check: () => Promise<boolean>) => {
       await expect
-        .poll(async () => {
-          await page.getByRole('button', { name: 'Refresh' }).click();
-          return check();
-        }, { timeout: 15_000 })
+        .poll(
+          async () => {
+            await page.getByRole('button', { name: 'Refresh' }).click();
+            return check();
+          },
+          { timeout: 15_000 },
+        )
         .toBe(true);
     };
 
@@ -112,7 +120,10 @@ suite('web console in headless Chromium, against the real API, worker and a loop
     await refreshUntil(async () => (await rows(second, 'failed').count()) === 1);
     await shot('deliveries-failed');
     failing = false;
-    await page.getByRole('button', { name: `Retry ${second}` }).first().click();
+    await page
+      .getByRole('button', { name: `Retry ${second}` })
+      .first()
+      .click();
     await refreshUntil(async () => (await rows(second, 'succeeded').count()) === 1);
     expect(receiver.received.filter((r) => r.headers['webhook-id'] === second)).toHaveLength(2);
     // The 24 h chart: three attempts, one failed.
@@ -141,15 +152,26 @@ suite('web console in headless Chromium, against the real API, worker and a loop
     await expect.poll(() => page.getByRole('button', { name: 'Pause' }).isVisible()).toBe(true);
     // A header the form has no field for must survive an edit made in the console.
     const url = `${receiver.url}/hook`;
-    expect((await h.request('PATCH', `/v1/organizations/webhooks/${id}`, { key, body: { channels: [{ channel: 'webhook', configs: { url, headers: { 'X-Team': 'eng' } } }] } })).status).toBe(200);
+    expect(
+      (
+        await h.request('PATCH', `/v1/organizations/webhooks/${id}`, {
+          key,
+          body: { channels: [{ channel: 'webhook', configs: { url, headers: { 'X-Team': 'eng' } } }] },
+        })
+      ).status,
+    ).toBe(200);
     await page.getByRole('button', { name: 'Edit' }).click();
     await page.getByLabel('Name').fill('Renamed hook');
     await page.getByRole('button', { name: 'Save changes' }).click();
     await expect.poll(() => page.getByRole('heading', { name: 'Renamed hook' }).isVisible()).toBe(true);
     // …and keeps its channel id (the console sends back the ids it was given).
-    expect((await h.request('GET', `/v1/organizations/webhooks/${id}`, { key })).body.channels).toEqual([{ channel_id: 'ch_1', channel: 'webhook', configs: { url, headers: { 'X-Team': 'eng' }, timeout: 10 } }]);
+    expect((await h.request('GET', `/v1/organizations/webhooks/${id}`, { key })).body.channels).toEqual([
+      { channel_id: 'ch_1', channel: 'webhook', configs: { url, headers: { 'X-Team': 'eng' }, timeout: 10 } },
+    ]);
     await page.getByRole('tab', { name: 'History' }).click();
-    await expect.poll(() => page.locator('.timeline .diff').allTextContents()).toContainEqual(expect.stringContaining('webhook_name: Console hook → Renamed hook'));
+    await expect
+      .poll(() => page.locator('.timeline .diff').allTextContents())
+      .toContainEqual(expect.stringContaining('webhook_name: Console hook → Renamed hook'));
 
     await page.getByRole('button', { name: 'Rotate secret' }).click();
     await expect.poll(() => page.getByText(/^New signing secret: whsec_/).isVisible()).toBe(true);
@@ -161,7 +183,9 @@ suite('web console in headless Chromium, against the real API, worker and a loop
     await page.getByRole('tab', { name: 'Deliveries' }).click();
     // The payload is not in the attempt list: opening it fetches the message once.
     await page.getByText('payload', { exact: true }).first().click();
-    await expect.poll(() => page.locator('tbody details[open] pre').first().textContent()).toMatch(/^webhook-id: msg_\w+\n\{\n {2}"type": "(webhook\.test|object\.created)",\n {2}"timestamp": "[^"]+",\n {2}"data": \{/);
+    await expect
+      .poll(() => page.locator('tbody details[open] pre').first().textContent())
+      .toMatch(/^webhook-id: msg_\w+\n\{\n {2}"type": "(webhook\.test|object\.created)",\n {2}"timestamp": "[^"]+",\n {2}"data": \{/);
 
     // Paused, an event is held; after resuming, recovering the window sends it.
     await page.getByRole('button', { name: 'Pause' }).click();
@@ -174,7 +198,10 @@ suite('web console in headless Chromium, against the real API, worker and a loop
       const d = new Date(Date.now() - 60_000 - new Date().getTimezoneOffset() * 60_000);
       return d.toISOString().slice(0, 16); // the datetime-local format, in the browser's zone
     });
-    await page.getByRole('group', { name: /Recover/ }).getByLabel('From').fill(aMinuteAgo);
+    await page
+      .getByRole('group', { name: /Recover/ })
+      .getByLabel('From')
+      .fill(aMinuteAgo);
     await page.getByRole('button', { name: 'Recover' }).click();
     await expect.poll(() => page.getByText('1 message rescheduled.').isVisible()).toBe(true);
     await expect.poll(() => receiver.received.some((r) => r.headers['webhook-id'] === held)).toBe(true);
@@ -192,7 +219,10 @@ suite('web console in headless Chromium, against the real API, worker and a loop
 
   it('filters the list by name, event type and status, and browses the catalog by category', async () => {
     const make = async (name: string, types: string[], active: boolean) =>
-      h.request('POST', '/v1/organizations/webhooks/', { key, body: { webhook_name: name, event_types: types, is_active: active, channels: [{ channel: 'webhook', configs: { url: `${receiver.url}/x` } }] } });
+      h.request('POST', '/v1/organizations/webhooks/', {
+        key,
+        body: { webhook_name: name, event_types: types, is_active: active, channels: [{ channel: 'webhook', configs: { url: `${receiver.url}/x` } }] },
+      });
     await make('Orders feed', ['object.*'], true);
     await make('Cluster alerts', ['cluster.created'], false);
     await page.goto(`${h.url}/console/#/webhooks`);
@@ -242,7 +272,10 @@ suite('web console in headless Chromium, against the real API, worker and a loop
       await kb.keyboard.type(`${receiver.url}/keyboard`);
       await kb.keyboard.press('Enter'); // submits the form
       await expect.poll(() => kb.getByRole('heading', { name: 'Webhook created' }).isVisible()).toBe(true);
-      const list = (await h.request('POST', '/v1/organizations/webhooks/list', { key, body: {} })).body.results as { webhook_name: string; event_types: string[] }[];
+      const list = (await h.request('POST', '/v1/organizations/webhooks/list', { key, body: {} })).body.results as {
+        webhook_name: string;
+        event_types: string[];
+      }[];
       expect(list.find((w) => w.webhook_name === 'Keyboard hook')?.event_types).toEqual(['object.deleted']);
     } finally {
       await kb.close();
@@ -268,7 +301,9 @@ suite('web console in headless Chromium, against the real API, worker and a loop
         await expect.poll(() => audit.getByRole('heading', { name: heading }).first().isVisible()).toBe(true);
         await audit.addScriptTag({ path: join(root, 'node_modules/axe-core/axe.min.js') });
         const violations = await audit.evaluate(async () => {
-          const result = await (window as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> } }).axe.run();
+          const result = await (
+            window as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> } }
+          ).axe.run();
           return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.nodes.length})`);
         });
         expect(violations, hash).toEqual([]);
@@ -287,7 +322,9 @@ suite('web console in headless Chromium, against the real API, worker and a loop
     for (let n = 0; n < 55; n++) await h.request('POST', '/v1/events', { key, body: { event_type: 'object.updated', data: { n } } });
     await expect.poll(() => receiver.received.filter((r) => r.url === '/busy').length, { timeout: 15_000 }).toBe(55);
     await expect
-      .poll(async () => ((await h.request('GET', `/v1/organizations/webhooks/${id}/deliveries?limit=100`, { key })).body.results as unknown[]).length, { timeout: 10_000 })
+      .poll(async () => ((await h.request('GET', `/v1/organizations/webhooks/${id}/deliveries?limit=100`, { key })).body.results as unknown[]).length, {
+        timeout: 10_000,
+      })
       .toBe(55);
     const messageFetches: string[] = [];
     page.on('request', (r) => {
@@ -311,7 +348,10 @@ suite('web console in headless Chromium, against the real API, worker and a loop
 
   it('keeps the channel ids it was given: removing one channel and repairing the other keeps the other’s identity', async () => {
     const channel = (path: string) => ({ channel: 'webhook', configs: { url: `${receiver.url}/${path}` } });
-    const made = await h.request('POST', '/v1/organizations/webhooks/', { key, body: { webhook_name: 'Two channels', event_types: ['object.*'], channels: [channel('first'), channel('second')] } });
+    const made = await h.request('POST', '/v1/organizations/webhooks/', {
+      key,
+      body: { webhook_name: 'Two channels', event_types: ['object.*'], channels: [channel('first'), channel('second')] },
+    });
     const id = made.body.webhook_id as string;
     await page.goto(`${h.url}/console/#/webhooks/${id}/edit`);
     await page.getByRole('button', { name: 'Remove channel 1' }).click();

@@ -14,7 +14,13 @@ const HOOK = 'wh_0000000001';
 const T0 = Date.parse('2026-11-22T10:00:00.000Z');
 const at = (seconds: number) => T0 + seconds * 1000;
 const iso = (seconds: number) => new Date(at(seconds)).toISOString();
-const msg = (id: string, acceptedSeconds: number): AcceptedMessage => ({ messageId: id, organizationId: ORG, eventType: 'object.created', data: {}, acceptedAt: iso(acceptedSeconds) });
+const msg = (id: string, acceptedSeconds: number): AcceptedMessage => ({
+  messageId: id,
+  organizationId: ORG,
+  eventType: 'object.created',
+  data: {},
+  acceptedAt: iso(acceptedSeconds),
+});
 const target = (channelIndex = 0, held = false): DeliveryTarget => ({
   webhookId: HOOK,
   webhookName: 'W',
@@ -58,7 +64,13 @@ const postgresJobs = (pool: Pool) => async (): Promise<JobRow[]> =>
        WHERE d.webhook_id = $1 ORDER BY d.message_id`,
       [HOOK],
     )
-  ).rows.map((r) => toJob({ ...r, lease_until: r.lease_until === null ? null : Number(r.lease_until), next_attempt_at: r.next_attempt_at === null ? null : Number(r.next_attempt_at) }));
+  ).rows.map((r) =>
+    toJob({
+      ...r,
+      lease_until: r.lease_until === null ? null : Number(r.lease_until),
+      next_attempt_at: r.next_attempt_at === null ? null : Number(r.next_attempt_at),
+    }),
+  );
 const toJob = (r: { message_id: string; status: string; accepted_at: string; lease_until: number | null; next_attempt_at: number | null }): JobRow => {
   if (!isDeliveryStatus(r.status)) throw new Error(`the store holds a status outside the domain's union: ${r.status}`);
   return { messageId: r.message_id, status: r.status, acceptedAt: r.accepted_at, leaseUntil: r.lease_until, nextAttemptAt: r.next_attempt_at };
@@ -140,10 +152,15 @@ const repairContract = (name: string, factory: () => Promise<Fixture>) =>
       const { queue: q } = await open();
       await q.enqueue(msg('msg_1', 0), [target(0), target(1)]);
       const claimed = await q.claim({ workerId: 'w1', now: at(1), leaseMs: 60_000, limit: 10 });
-      expect(claimed.map((d) => [d.channelIndex, d.channelId])).toEqual([[0, 'ch_7'], [1, 'ch_8']]);
+      expect(claimed.map((d) => [d.channelIndex, d.channelId])).toEqual([
+        [0, 'ch_7'],
+        [1, 'ch_8'],
+      ]);
       const [first, second] = claimed;
       expect(await q.cancel(first!.deliveryId, 'w2', { at: iso(1), error: 'cancelled: x' })).toBe(false);
-      expect(await q.cancel(first!.deliveryId, 'w1', { at: iso(1), error: 'cancelled: channel ch_7 was removed from the webhook; nothing was sent' })).toBe(true);
+      expect(await q.cancel(first!.deliveryId, 'w1', { at: iso(1), error: 'cancelled: channel ch_7 was removed from the webhook; nothing was sent' })).toBe(
+        true,
+      );
       expect(await q.cancel(first!.deliveryId, 'w1', { at: iso(2), error: 'again' })).toBe(false);
       await q.record(second!.deliveryId, 'w1', bad(1), { status: 'failed' });
       const log = await q.attempts({ organizationId: ORG, webhookId: HOOK, limit: 10 });
@@ -172,7 +189,13 @@ const repairContract = (name: string, factory: () => Promise<Fixture>) =>
       const { queue: q } = await open();
       for (const n of [1, 2, 3, 4, 5]) await q.enqueue(msg(`msg_${n}`, 0), [target(0)]);
       const jobs = await q.claim({ workerId: 'w1', now: at(1), leaseMs: 60_000, limit: 10 });
-      const outcomes: [AttemptRecord, 'succeeded' | 'failed'][] = [[ok(1), 'succeeded'], [bad(2), 'failed'], [bad(3), 'failed'], [bad(4), 'failed'], [bad(5), 'failed']];
+      const outcomes: [AttemptRecord, 'succeeded' | 'failed'][] = [
+        [ok(1), 'succeeded'],
+        [bad(2), 'failed'],
+        [bad(3), 'failed'],
+        [bad(4), 'failed'],
+        [bad(5), 'failed'],
+      ];
       for (const [i, d] of jobs.entries()) await q.record(d.deliveryId, 'w1', outcomes[i]![0], { status: outcomes[i]![1] });
       expect(await q.failureStreak(HOOK)).toEqual({ count: 4, since: iso(2) });
       expect(await q.failureStreak(HOOK, iso(0))).toEqual({ count: 4, since: iso(2) });

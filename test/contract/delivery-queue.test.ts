@@ -12,12 +12,28 @@ import { groupCommitCases } from './group-commit.contract.js';
 
 const ORG = 'int_aaaaaaaaaaaaaaaaaaaaaaaa';
 const T0 = Date.parse('2026-11-22T10:00:00.000Z');
-const msg = (n: number, at = T0): AcceptedMessage => ({ messageId: `msg_${n}`, organizationId: ORG, eventType: 'object.created', data: { n }, acceptedAt: new Date(at).toISOString() });
+const msg = (n: number, at = T0): AcceptedMessage => ({
+  messageId: `msg_${n}`,
+  organizationId: ORG,
+  eventType: 'object.created',
+  data: { n },
+  acceptedAt: new Date(at).toISOString(),
+});
 const target = (webhookId = 'wh_0000000001', channelIndex = 0): DeliveryTarget => ({
-  webhookId, webhookName: 'W', channelIndex, channelId: `ch_${channelIndex + 1}`, channel: { channel: 'webhook', configs: { url: 'https://e.com', headers: {}, timeout: 10 } },
+  webhookId,
+  webhookName: 'W',
+  channelIndex,
+  channelId: `ch_${channelIndex + 1}`,
+  channel: { channel: 'webhook', configs: { url: 'https://e.com', headers: {}, timeout: 10 } },
 });
 const ok = (at = T0): AttemptRecord => ({ at: new Date(at).toISOString(), succeeded: true, statusCode: 200, latencyMs: 5 });
-const bad = (at = T0, statusCode = 500): AttemptRecord => ({ at: new Date(at).toISOString(), succeeded: false, statusCode, latencyMs: 5, error: `HTTP ${statusCode}` });
+const bad = (at = T0, statusCode = 500): AttemptRecord => ({
+  at: new Date(at).toISOString(),
+  succeeded: false,
+  statusCode,
+  latencyMs: 5,
+  error: `HTTP ${statusCode}`,
+});
 
 type Fixture = {
   queue: DeliveryQueue;
@@ -76,9 +92,16 @@ const contract = (name: string, factory: () => Fixture | Promise<Fixture>) =>
     });
 
     it('stores a message with one job per target, due at once, each claimed by one worker only', async () => {
-      expect(await q.enqueue(msg(1), [target('wh_0000000001', 0), target('wh_0000000001', 1), target('wh_0000000002', 0)])).toEqual({ messageId: 'msg_1', duplicate: false });
+      expect(await q.enqueue(msg(1), [target('wh_0000000001', 0), target('wh_0000000001', 1), target('wh_0000000002', 0)])).toEqual({
+        messageId: 'msg_1',
+        duplicate: false,
+      });
       const first = await claim(T0, 'w1');
-      expect(first.map((d) => [d.webhookId, d.channelIndex, d.attempts])).toEqual([['wh_0000000001', 0, 0], ['wh_0000000001', 1, 0], ['wh_0000000002', 0, 0]]);
+      expect(first.map((d) => [d.webhookId, d.channelIndex, d.attempts])).toEqual([
+        ['wh_0000000001', 0, 0],
+        ['wh_0000000001', 1, 0],
+        ['wh_0000000002', 0, 0],
+      ]);
       expect(first[0]!.message).toEqual(msg(1));
       expect(await claim(T0 + 1000, 'w2')).toEqual([]);
     });
@@ -104,8 +127,13 @@ const contract = (name: string, factory: () => Fixture | Promise<Fixture>) =>
       await q.record(again!.deliveryId, 'w1', ok(T0 + 5000), { status: 'succeeded' });
       expect(await claim(T0 + 999_999)).toEqual([]);
       const log = await q.attempts({ organizationId: ORG, webhookId: 'wh_0000000001', limit: 10 });
-      expect(log.map((a) => [a.attempt, a.succeeded, a.statusCode, a.deliveryStatus])).toEqual([[2, true, 200, 'succeeded'], [1, false, 500, 'succeeded']]);
-      expect(await q.lastErrors(['wh_0000000001', 'wh_0000000002'])).toEqual(new Map([['wh_0000000001', { message: 'HTTP 500', channel: 'webhook', statusCode: 500, at: new Date(T0).toISOString() }]]));
+      expect(log.map((a) => [a.attempt, a.succeeded, a.statusCode, a.deliveryStatus])).toEqual([
+        [2, true, 200, 'succeeded'],
+        [1, false, 500, 'succeeded'],
+      ]);
+      expect(await q.lastErrors(['wh_0000000001', 'wh_0000000002'])).toEqual(
+        new Map([['wh_0000000001', { message: 'HTTP 500', channel: 'webhook', statusCode: 500, at: new Date(T0).toISOString() }]]),
+      );
       expect(await q.failureStreak('wh_0000000001')).toEqual({ count: 0, since: undefined });
     });
 
@@ -250,7 +278,10 @@ const contract = (name: string, factory: () => Fixture | Promise<Fixture>) =>
       expect(await q.record(other!.deliveryId, 'w1', ok(), { status: 'succeeded' })).toBe(false);
       expect(await q.reschedule({ organizationId: ORG, webhookId: 'wh_0000000001', since: new Date(T0).toISOString(), now: T0 + 5000 })).toBe(1);
       const fresh = await claim(T0 + 5000);
-      expect(fresh.map((d) => [d.message.messageId, d.claimsWithoutOutcome]).sort()).toEqual([['msg_1', 0], ['msg_2', 0]]);
+      expect(fresh.map((d) => [d.message.messageId, d.claimsWithoutOutcome]).sort()).toEqual([
+        ['msg_1', 0],
+        ['msg_2', 0],
+      ]);
     });
 
     it('takes a released job back unattempted, due as before, as if it had not been claimed', async () => {

@@ -41,8 +41,12 @@ describe('SQLite hash-chain migration', () => {
     const { dir, path } = tempFile();
     try {
       const store = SqliteEventStore.open(path);
-      await store.append('s-1', 0, [{ eventId: 'e1', type: 'T', version: 1, data: { a: 1 }, metadata: { organizationId: 'o', actor: 'x', recordedAt: '2026-01-01T00:00:00.000Z' } }]);
-      await store.append('s-2', 0, [{ eventId: 'e2', type: 'T', version: 1, data: { b: 2 }, metadata: { organizationId: 'o', actor: 'x', recordedAt: '2026-01-01T00:00:01.000Z' } }]);
+      await store.append('s-1', 0, [
+        { eventId: 'e1', type: 'T', version: 1, data: { a: 1 }, metadata: { organizationId: 'o', actor: 'x', recordedAt: '2026-01-01T00:00:00.000Z' } },
+      ]);
+      await store.append('s-2', 0, [
+        { eventId: 'e2', type: 'T', version: 1, data: { b: 2 }, metadata: { organizationId: 'o', actor: 'x', recordedAt: '2026-01-01T00:00:01.000Z' } },
+      ]);
       const sealed = (await store.readAll()).map((e) => [e.hash, e.chain]);
       await store.close();
       const db = openSqliteDatabase(path);

@@ -43,7 +43,8 @@ const ok = (at: number) => ({ at: new Date(at).toISOString(), succeeded: true, s
 export const fairClaimCases = (ctx: FairClaimContext) =>
   describe('fair claims (ADR 0014)', () => {
     const policy = (slots: number, endpointConcurrency: number): FairnessPolicy => ({ slots, endpointConcurrency });
-    const claim = (q: DeliveryQueue, now: number, workerId: string, limit: number, fairness?: FairnessPolicy) => q.claim({ workerId, now, leaseMs: LEASE, limit, fairness });
+    const claim = (q: DeliveryQueue, now: number, workerId: string, limit: number, fairness?: FairnessPolicy) =>
+      q.claim({ workerId, now, leaseMs: LEASE, limit, fairness });
 
     it('skips an endpoint at its in-flight limit, counting every worker’s live leases, until one ends', async () => {
       const q = ctx.queue();
@@ -115,7 +116,13 @@ export const fairClaimCases = (ctx: FairClaimContext) =>
     it('takes exactly what the domain’s pickFairly picks, claim after claim (random publishes, workers, outcomes, time)', async () => {
       const orgs = ['a', 'b', 'c'];
       const step = fc.oneof(
-        fc.record({ kind: fc.constant('publish' as const), org: fc.constantFrom(...orgs), webhook: fc.integer({ min: 1, max: 3 }), channels: fc.integer({ min: 1, max: 2 }), count: fc.integer({ min: 1, max: 4 }) }),
+        fc.record({
+          kind: fc.constant('publish' as const),
+          org: fc.constantFrom(...orgs),
+          webhook: fc.integer({ min: 1, max: 3 }),
+          channels: fc.integer({ min: 1, max: 2 }),
+          count: fc.integer({ min: 1, max: 4 }),
+        }),
         fc.record({
           kind: fc.constant('claim' as const),
           worker: fc.constantFrom('w1', 'w2'),
@@ -126,7 +133,11 @@ export const fairClaimCases = (ctx: FairClaimContext) =>
         fc.record({ kind: fc.constant('wait' as const), ms: fc.constantFrom(50, 400, 1500, LEASE + 1) }),
       );
       // Some webhooks' channels are rate-limited: the same setting on every job of theirs.
-      const rates = new Map([[`${webhookId('a', 2)}/ch_1`, 1], [`${webhookId('b', 1)}/ch_2`, 2.5], [`${webhookId('c', 3)}/ch_1`, 4]]);
+      const rates = new Map([
+        [`${webhookId('a', 2)}/ch_1`, 1],
+        [`${webhookId('b', 1)}/ch_2`, 2.5],
+        [`${webhookId('c', 3)}/ch_1`, 4],
+      ]);
       await fc.assert(
         fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 14 }), async (steps) => {
           const store = await ctx.fresh();
@@ -141,9 +152,12 @@ export const fairClaimCases = (ctx: FairClaimContext) =>
               switch (s.kind) {
                 case 'publish':
                   for (let n = 0; n < s.count; n++) {
-                    const targets = Array.from({ length: s.channels }, (_, c) => target(s.org, s.webhook, c, rates.get(`${webhookId(s.org, s.webhook)}/ch_${c + 1}`)));
+                    const targets = Array.from({ length: s.channels }, (_, c) =>
+                      target(s.org, s.webhook, c, rates.get(`${webhookId(s.org, s.webhook)}/ch_${c + 1}`)),
+                    );
                     await store.queue.enqueue(message(s.org, now), targets);
-                    for (const t of targets) jobs.push({ job: { id: jobs.length + 1, organizationId: orgId(s.org), endpoint: `${t.webhookId}/${t.channelId}`, dueAt: now } });
+                    for (const t of targets)
+                      jobs.push({ job: { id: jobs.length + 1, organizationId: orgId(s.org), endpoint: `${t.webhookId}/${t.channelId}`, dueAt: now } });
                   }
                   break;
                 case 'claim': {

@@ -16,7 +16,13 @@ export interface GroupCommitContext {
 
 const ORG = 'int_aaaaaaaaaaaaaaaaaaaaaaaa';
 const T0 = Date.parse('2026-11-22T10:00:00.000Z');
-const msg = (n: number): AcceptedMessage => ({ messageId: `msg_${n}`, organizationId: ORG, eventType: 'object.created', data: { n }, acceptedAt: new Date(T0).toISOString() });
+const msg = (n: number): AcceptedMessage => ({
+  messageId: `msg_${n}`,
+  organizationId: ORG,
+  eventType: 'object.created',
+  data: { n },
+  acceptedAt: new Date(T0).toISOString(),
+});
 const target = (held = false): DeliveryTarget => ({
   webhookId: 'wh_0000000001',
   webhookName: 'W',
@@ -38,7 +44,8 @@ const quiet = async (count: () => number) => {
 };
 
 export const groupCommitCases = (ctx: GroupCommitContext) => {
-  const claimed = async (q: DeliveryQueue, now = T0) => (await q.claim({ workerId: 'w1', now, leaseMs: 60_000, limit: 50 })).map((d) => d.message.messageId).sort();
+  const claimed = async (q: DeliveryQueue, now = T0) =>
+    (await q.claim({ workerId: 'w1', now, leaseMs: 60_000, limit: 50 })).map((d) => d.message.messageId).sort();
 
   it('answers each publish of one moment with its own result; a key repeated in that moment gets its first message', async () => {
     const q = ctx.queue();
@@ -55,7 +62,11 @@ export const groupCommitCases = (ctx: GroupCommitContext) => {
       { messageId: 'msg_4', duplicate: false },
     ]);
     // Keys stored by an earlier moment answer the same way, however many repeat them at once.
-    const again = await Promise.all([q.enqueue(msg(5), [target()], key('k')), q.enqueue(msg(6), [target()], key('k2')), q.enqueue(msg(7), [target()], key('k'))]);
+    const again = await Promise.all([
+      q.enqueue(msg(5), [target()], key('k')),
+      q.enqueue(msg(6), [target()], key('k2')),
+      q.enqueue(msg(7), [target()], key('k')),
+    ]);
     expect(again).toEqual([
       { messageId: 'msg_1', duplicate: true },
       { messageId: 'msg_4', duplicate: true },
@@ -103,9 +114,7 @@ export const groupCommitCases = (ctx: GroupCommitContext) => {
     ]);
     expect(results).toEqual([...mine.map((d) => d.deliveryId !== stolen!.deliveryId), true]);
     const log = await q.attempts({ organizationId: ORG, webhookId: 'wh_0000000001', limit: 10 });
-    expect(log.map((a) => [a.messageId, a.succeeded]).sort()).toEqual(
-      mine.map((d) => [d.message.messageId, d.deliveryId !== stolen!.deliveryId]).sort(),
-    );
+    expect(log.map((a) => [a.messageId, a.succeeded]).sort()).toEqual(mine.map((d) => [d.message.messageId, d.deliveryId !== stolen!.deliveryId]).sort());
     const [retry] = await q.claim({ workerId: 'w3', now: T0 + 5000, leaseMs: 60_000, limit: 10 });
     expect([retry?.deliveryId, retry?.attempts]).toEqual([stolen!.deliveryId, 1]);
   });

@@ -7,7 +7,12 @@ export interface OrganizationStoreFixture {
   readonly cleanup: () => Promise<void>;
 }
 
-const org = (n: number, name = `Org ${n}`) => ({ id: `int_${String(n).padStart(24, '0')}`, name, catalogId: 'dotted', createdAt: `2026-11-22T10:00:0${n % 10}.000Z` });
+const org = (n: number, name = `Org ${n}`) => ({
+  id: `int_${String(n).padStart(24, '0')}`,
+  name,
+  catalogId: 'dotted',
+  createdAt: `2026-11-22T10:00:0${n % 10}.000Z`,
+});
 
 export const organizationStoreContract = (name: string, factory: () => Promise<OrganizationStoreFixture>) => {
   describe(`OrganizationStore contract: ${name}`, () => {
@@ -36,7 +41,14 @@ export const organizationStoreContract = (name: string, factory: () => Promise<O
 
     it('stores keys, finds them by key id, and revokes them once', async () => {
       await f.store.createOrganization(org(1));
-      const key = { keyId: 'AAAAAAAAAAAA', organizationId: org(1).id, scope: 'organization' as const, name: 'ci', hash: 'ab'.repeat(32), createdAt: '2026-11-22T10:00:00.000Z' };
+      const key = {
+        keyId: 'AAAAAAAAAAAA',
+        organizationId: org(1).id,
+        scope: 'organization' as const,
+        name: 'ci',
+        hash: 'ab'.repeat(32),
+        createdAt: '2026-11-22T10:00:00.000Z',
+      };
       await f.store.addApiKey(key);
       expect(await f.store.findApiKey('AAAAAAAAAAAA')).toEqual(key);
       expect(await f.store.findApiKey('BBBBBBBBBBBB')).toBeUndefined();
@@ -49,7 +61,14 @@ export const organizationStoreContract = (name: string, factory: () => Promise<O
     it('finds a key together with its organization (one read for authentication), revoked or not', async () => {
       await f.store.createOrganization(org(1));
       await f.store.createOrganization(org(2));
-      const key = { keyId: 'AAAAAAAAAAAA', organizationId: org(2).id, scope: 'organization' as const, name: '', hash: 'ef'.repeat(32), createdAt: '2026-11-22T10:00:00.000Z' };
+      const key = {
+        keyId: 'AAAAAAAAAAAA',
+        organizationId: org(2).id,
+        scope: 'organization' as const,
+        name: '',
+        hash: 'ef'.repeat(32),
+        createdAt: '2026-11-22T10:00:00.000Z',
+      };
       await f.store.addApiKey(key);
       expect(await f.store.findCredential('AAAAAAAAAAAA')).toEqual({ key, organization: org(2) });
       expect(await f.store.findCredential('BBBBBBBBBBBB')).toBeUndefined();
@@ -67,19 +86,36 @@ export const organizationStoreContract = (name: string, factory: () => Promise<O
     it('lists an organization’s keys oldest first, revoked ones included, with their names', async () => {
       await f.store.createOrganization(org(1));
       await f.store.createOrganization(org(2));
-      const k = (id: string, organizationId: string, at: string) => ({ keyId: id, organizationId, scope: 'organization' as const, name: `key ${id}`, hash: 'ab'.repeat(32), createdAt: at });
+      const k = (id: string, organizationId: string, at: string) => ({
+        keyId: id,
+        organizationId,
+        scope: 'organization' as const,
+        name: `key ${id}`,
+        hash: 'ab'.repeat(32),
+        createdAt: at,
+      });
       await f.store.addApiKey(k('BBBBBBBBBBBB', org(1).id, '2026-11-22T10:00:02.000Z'));
       await f.store.addApiKey(k('AAAAAAAAAAAA', org(1).id, '2026-11-22T10:00:01.000Z'));
       await f.store.addApiKey(k('CCCCCCCCCCCC', org(2).id, '2026-11-22T10:00:00.000Z'));
       await f.store.revokeApiKey('BBBBBBBBBBBB', '2026-11-23T00:00:00.000Z');
       const listed = await f.store.listApiKeys(org(1).id);
-      expect(listed.map((x) => [x.keyId, x.name, x.revokedAt])).toEqual([['AAAAAAAAAAAA', 'key AAAAAAAAAAAA', undefined], ['BBBBBBBBBBBB', 'key BBBBBBBBBBBB', '2026-11-23T00:00:00.000Z']]);
+      expect(listed.map((x) => [x.keyId, x.name, x.revokedAt])).toEqual([
+        ['AAAAAAAAAAAA', 'key AAAAAAAAAAAA', undefined],
+        ['BBBBBBBBBBBB', 'key BBBBBBBBBBBB', '2026-11-23T00:00:00.000Z'],
+      ]);
       expect(await f.store.listApiKeys('int_nobody')).toEqual([]);
     });
 
     it('records a key’s last use, never moving it back', async () => {
       await f.store.createOrganization(org(1));
-      await f.store.addApiKey({ keyId: 'AAAAAAAAAAAA', organizationId: org(1).id, scope: 'organization', name: '', hash: 'ab'.repeat(32), createdAt: '2026-11-22T10:00:00.000Z' });
+      await f.store.addApiKey({
+        keyId: 'AAAAAAAAAAAA',
+        organizationId: org(1).id,
+        scope: 'organization',
+        name: '',
+        hash: 'ab'.repeat(32),
+        createdAt: '2026-11-22T10:00:00.000Z',
+      });
       expect((await f.store.findApiKey('AAAAAAAAAAAA'))?.lastUsedAt).toBeUndefined();
       await f.store.recordKeyUse('AAAAAAAAAAAA', '2026-11-22T11:00:00.000Z');
       await f.store.recordKeyUse('AAAAAAAAAAAA', '2026-11-22T10:30:00.000Z');
@@ -91,7 +127,14 @@ export const organizationStoreContract = (name: string, factory: () => Promise<O
     it('keeps everything across a reopen', async () => {
       if (!f.reopen) return;
       await f.store.createOrganization(org(1));
-      await f.store.addApiKey({ keyId: 'AAAAAAAAAAAA', organizationId: org(1).id, scope: 'organization', name: 'kept', hash: 'cd'.repeat(32), createdAt: '2026-11-22T10:00:00.000Z' });
+      await f.store.addApiKey({
+        keyId: 'AAAAAAAAAAAA',
+        organizationId: org(1).id,
+        scope: 'organization',
+        name: 'kept',
+        hash: 'cd'.repeat(32),
+        createdAt: '2026-11-22T10:00:00.000Z',
+      });
       const again = f.reopen();
       expect(await again.findOrganization('Org 1')).toEqual(org(1));
       expect((await again.findApiKey('AAAAAAAAAAAA'))?.hash).toBe('cd'.repeat(32));

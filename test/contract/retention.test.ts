@@ -38,7 +38,10 @@ interface Fixture {
 }
 
 const target = (n: number): DeliveryTarget => ({
-  webhookId: `wh_${String(n).padStart(10, '0')}`, webhookName: 'W', channelIndex: 0, channelId: 'ch_1',
+  webhookId: `wh_${String(n).padStart(10, '0')}`,
+  webhookName: 'W',
+  channelIndex: 0,
+  channelId: 'ch_1',
   channel: { channel: 'webhook', configs: { url: 'https://e.example/h', headers: {}, timeout: 10 } },
 });
 
@@ -66,7 +69,13 @@ const contract = (name: string, factory: () => Promise<Fixture>) =>
           n += 1;
           const acceptedAt = new Date(NOW - age * DAY).toISOString();
           await f.queue.enqueue(
-            { messageId: `msg_${n}`, organizationId: ORG, eventType: 'object.created', data: outcome === 'none' ? null : { n, pad: 'x'.repeat(100) }, acceptedAt },
+            {
+              messageId: `msg_${n}`,
+              organizationId: ORG,
+              eventType: 'object.created',
+              data: outcome === 'none' ? null : { n, pad: 'x'.repeat(100) },
+              acceptedAt,
+            },
             outcome === 'none' ? [] : [target(n)],
             { key: `key-${n}`, expiresAt: new Date(Date.parse(acceptedAt) + IDEMPOTENCY_WINDOW_MS).toISOString() },
           );
@@ -81,9 +90,11 @@ const contract = (name: string, factory: () => Promise<Fixture>) =>
         const outcome = outcomeOf.get(Number(d.message.messageId.slice(4)));
         const at = new Date(Date.parse(d.message.acceptedAt) + 1000).toISOString();
         if (outcome === 'succeeded') await f.queue.record(d.deliveryId, 'w', { at, succeeded: true, statusCode: 200, latencyMs: 3 }, { status: 'succeeded' });
-        if (outcome === 'failed') await f.queue.record(d.deliveryId, 'w', { at, succeeded: false, statusCode: 500, latencyMs: 3, error: 'HTTP 500' }, { status: 'failed' });
+        if (outcome === 'failed')
+          await f.queue.record(d.deliveryId, 'w', { at, succeeded: false, statusCode: 500, latencyMs: 3, error: 'HTTP 500' }, { status: 'failed' });
         if (outcome === 'held') await f.queue.hold(d.deliveryId, 'w');
-        if (outcome === 'scheduled') await f.queue.record(d.deliveryId, 'w', { at, succeeded: false, statusCode: 503, latencyMs: 3 }, { status: 'scheduled', at: NOW + DAY });
+        if (outcome === 'scheduled')
+          await f.queue.record(d.deliveryId, 'w', { at, succeeded: false, statusCode: 503, latencyMs: 3 }, { status: 'scheduled', at: NOW + DAY });
       }
       return expected;
     };
@@ -92,7 +103,10 @@ const contract = (name: string, factory: () => Promise<Fixture>) =>
       const expected = await seed();
       const attemptsBefore = await count('delivery_attempts');
       const run = await pruneExpired({ retention: f.retention, clock: new ManualClock(new Date(NOW)) }, { ...settings, batchSize: 100, maxBatches: 10 });
-      const kept = [...expected].filter(([, prunable]) => !prunable).map(([id]) => id).sort();
+      const kept = [...expected]
+        .filter(([, prunable]) => !prunable)
+        .map(([id]) => id)
+        .sort();
       expect(await ids('SELECT message_id FROM messages')).toEqual(kept);
       // The rule keeps unfinished work whatever its age, and everything younger than the retention period.
       expect(kept).toEqual(expect.arrayContaining(['msg_4', 'msg_5', 'msg_10', 'msg_11', 'msg_13', 'msg_14', 'msg_15', 'msg_16', 'msg_17']));
@@ -100,17 +114,25 @@ const contract = (name: string, factory: () => Promise<Fixture>) =>
       expect(await ids('SELECT DISTINCT message_id FROM deliveries')).toEqual(kept.filter((id) => !['msg_18', 'msg_24', 'msg_30'].includes(id)));
       expect(run.messages).toBe(expected.size - kept.length);
       expect(run.attempts).toBe(attemptsBefore - (await count('delivery_attempts')));
-      expect(await count('delivery_attempts')).toBe(Number((await f.rows('SELECT count(*) AS n FROM delivery_attempts a JOIN deliveries d ON d.delivery_id = a.delivery_id'))[0]!.n));
+      expect(await count('delivery_attempts')).toBe(
+        Number((await f.rows('SELECT count(*) AS n FROM delivery_attempts a JOIN deliveries d ON d.delivery_id = a.delivery_id'))[0]!.n),
+      );
       // Keys whose 24 h window is over are gone; the younger ones still answer.
       expect(await ids('SELECT key FROM idempotency_keys')).toEqual(['key-25', 'key-26', 'key-27', 'key-28', 'key-29', 'key-30']);
       expect(run.idempotencyKeys).toBe(24);
-      expect(await f.queue.enqueue({ messageId: 'msg_again', organizationId: ORG, eventType: 'object.created', data: 1, acceptedAt: new Date(NOW).toISOString() }, [target(1)], { key: 'key-26', expiresAt: new Date(NOW + DAY).toISOString() }))
-        .toEqual({ messageId: 'msg_26', duplicate: true });
+      expect(
+        await f.queue.enqueue(
+          { messageId: 'msg_again', organizationId: ORG, eventType: 'object.created', data: 1, acceptedAt: new Date(NOW).toISOString() },
+          [target(1)],
+          { key: 'key-26', expiresAt: new Date(NOW + DAY).toISOString() },
+        ),
+      ).toEqual({ messageId: 'msg_26', duplicate: true });
     });
 
     it('works in bounded batches and says when it stopped with rows left', async () => {
       const old = new Date(NOW - 40 * DAY).toISOString();
-      for (let n = 1; n <= 7; n++) await f.queue.enqueue({ messageId: `msg_${n}`, organizationId: ORG, eventType: 'object.created', data: { n }, acceptedAt: old }, []);
+      for (let n = 1; n <= 7; n++)
+        await f.queue.enqueue({ messageId: `msg_${n}`, organizationId: ORG, eventType: 'object.created', data: { n }, acceptedAt: old }, []);
       const sizes: number[] = [];
       const counting: RetentionStore = {
         pruneIdempotencyKeys: (c, limit) => f.retention.pruneIdempotencyKeys(c, limit),
@@ -130,7 +152,9 @@ const contract = (name: string, factory: () => Promise<Fixture>) =>
 
     it('moves with the injected clock: nothing is pruned until the retention period has passed', async () => {
       const clock = new ManualClock(new Date(NOW));
-      await f.queue.enqueue({ messageId: 'msg_1', organizationId: ORG, eventType: 'object.created', data: { n: 1 }, acceptedAt: clock.now().toISOString() }, [target(1)]);
+      await f.queue.enqueue({ messageId: 'msg_1', organizationId: ORG, eventType: 'object.created', data: { n: 1 }, acceptedAt: clock.now().toISOString() }, [
+        target(1),
+      ]);
       const [d] = await f.queue.claim({ workerId: 'w', now: NOW, leaseMs: 60_000, limit: 10 });
       await f.queue.record(d!.deliveryId, 'w', { at: clock.now().toISOString(), succeeded: true, statusCode: 200, latencyMs: 1 }, { status: 'succeeded' });
       const options = { ...settings, batchSize: 10, maxBatches: 10 };
@@ -144,7 +168,11 @@ const contract = (name: string, factory: () => Promise<Fixture>) =>
 
     it('never touches the event log', async () => {
       const clock = new ManualClock(new Date(NOW - 400 * DAY));
-      const created = await createWebhook({ eventStore: f.eventStore, clock, ids: new CryptoIds() }, org, { webhook_name: 'A', event_types: ['*'], channels: [{ channel: 'webhook', configs: { url: 'https://a.example/h' } }] });
+      const created = await createWebhook({ eventStore: f.eventStore, clock, ids: new CryptoIds() }, org, {
+        webhook_name: 'A',
+        event_types: ['*'],
+        channels: [{ channel: 'webhook', configs: { url: 'https://a.example/h' } }],
+      });
       expect(created._tag).toBe('Right');
       const before = await f.eventStore.readAll();
       await pruneExpired({ retention: f.retention, clock: new ManualClock(new Date(NOW)) }, { ...settings, batchSize: 10, maxBatches: 10 });
@@ -166,10 +194,17 @@ const contract = (name: string, factory: () => Promise<Fixture>) =>
       const stored = await f.rows('SELECT data FROM messages');
       expect(stored).toEqual([{ data: 'null' }]);
       clock.advance(IDEMPOTENCY_WINDOW_MS + 1);
-      expect(await pruneExpired({ retention: f.retention, clock }, { ...settings, batchSize: 10, maxBatches: 10 })).toMatchObject({ messages: 1, idempotencyKeys: 1 });
+      expect(await pruneExpired({ retention: f.retention, clock }, { ...settings, batchSize: 10, maxBatches: 10 })).toMatchObject({
+        messages: 1,
+        idempotencyKeys: 1,
+      });
       expect([await count('messages'), await count('idempotency_keys')]).toEqual([0, 0]);
       // A subscribed event keeps its payload, for its deliveries.
-      await createWebhook(deps, org, { webhook_name: 'A', event_types: ['object.*'], channels: [{ channel: 'webhook', configs: { url: 'https://a.example/h' } }] });
+      await createWebhook(deps, org, {
+        webhook_name: 'A',
+        event_types: ['object.*'],
+        channels: [{ channel: 'webhook', configs: { url: 'https://a.example/h' } }],
+      });
       await publishEvent(deps, org, { event_type: 'object.created', data: { n: 1 } });
       expect(await f.rows('SELECT data FROM messages')).toEqual([{ data: '{"n":1}' }]);
     });

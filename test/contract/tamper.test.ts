@@ -41,7 +41,12 @@ const contract = (name: string, factory: () => Promise<Fixture>) =>
     const run = async (...argv: string[]) => {
       const out: string[] = [];
       const err: string[] = [];
-      const code = await runAuditCommand(argv, f.deps, (l) => out.push(l), (l) => err.push(l));
+      const code = await runAuditCommand(
+        argv,
+        f.deps,
+        (l) => out.push(l),
+        (l) => err.push(l),
+      );
       return { code, out, err };
     };
     const positions = async () => (await f.sql('SELECT position FROM events ORDER BY position')).map((r) => Number(r.position));
@@ -56,7 +61,15 @@ const contract = (name: string, factory: () => Promise<Fixture>) =>
       const lastOfStream = new Map<string, string>();
       let chain = GENESIS;
       for (const r of rows) {
-        const content = { streamId: String(r.stream_id), revision: Number(r.revision), eventId: String(r.event_id), type: String(r.type), version: Number(r.version), data: JSON.parse(String(r.data)), metadata: JSON.parse(String(r.metadata)) };
+        const content = {
+          streamId: String(r.stream_id),
+          revision: Number(r.revision),
+          eventId: String(r.event_id),
+          type: String(r.type),
+          version: Number(r.version),
+          data: JSON.parse(String(r.data)),
+          metadata: JSON.parse(String(r.metadata)),
+        };
         const seal = sealEvent(content, lastOfStream.get(content.streamId) ?? GENESIS, chain);
         await f.sql('UPDATE events SET hash = $1, chain = $2 WHERE position = $3', [seal.hash, seal.chain, Number(r.position)]);
         lastOfStream.set(content.streamId, seal.hash);
@@ -68,7 +81,11 @@ const contract = (name: string, factory: () => Promise<Fixture>) =>
       f = await factory();
       const clock = new ManualClock('2026-11-22T10:00:00.000Z');
       const w = { eventStore: f.deps.eventStore, clock, ids: new CryptoIds() };
-      const created = await createWebhook(w, acme, { webhook_name: 'A', event_types: ['object.*'], channels: [{ channel: 'webhook', configs: { url: 'https://a.example/h' } }] });
+      const created = await createWebhook(w, acme, {
+        webhook_name: 'A',
+        event_types: ['object.*'],
+        channels: [{ channel: 'webhook', configs: { url: 'https://a.example/h' } }],
+      });
       if (created._tag === 'Left') throw new Error(created.left.message);
       id = created.right.webhook.webhook_id;
       clock.set('2026-11-22T11:00:00.000Z');
@@ -118,7 +135,13 @@ const contract = (name: string, factory: () => Promise<Fixture>) =>
       await f.sql(`UPDATE events SET organization_id = $1 WHERE position = $2`, [other.organizationId, first]);
       const { code, out } = await run('verify');
       expect(code).toBe(1);
-      expect(out).toContainEqual(expect.stringMatching(new RegExp(`^TAMPERED position ${first} .*organization_id column was changed to '${other.organizationId}' \\(the hashed metadata says '${acme.organizationId}'\\)`)));
+      expect(out).toContainEqual(
+        expect.stringMatching(
+          new RegExp(
+            `^TAMPERED position ${first} .*organization_id column was changed to '${other.organizationId}' \\(the hashed metadata says '${acme.organizationId}'\\)`,
+          ),
+        ),
+      );
     });
 
     it('finds a cut tail against a checkpoint, which the chains alone cannot see', async () => {
@@ -128,7 +151,9 @@ const contract = (name: string, factory: () => Promise<Fixture>) =>
       expect((await run('verify')).code).toBe(0); // what is left is a consistent, shorter log
       const { code, out } = await run('verify', '--checkpoint', cp);
       expect(code).toBe(1);
-      expect(out).toContainEqual(`CUT TAIL since the checkpoint: the log ends at position ${all[1]} with 2 event(s), but it reached position ${all[3]} with 4 event(s) when the checkpoint was taken (${JSON.parse(cp).taken_at}): its newest events were removed`);
+      expect(out).toContainEqual(
+        `CUT TAIL since the checkpoint: the log ends at position ${all[1]} with 2 event(s), but it reached position ${all[3]} with 4 event(s) when the checkpoint was taken (${JSON.parse(cp).taken_at}): its newest events were removed`,
+      );
     });
 
     it('finds a rewritten past against a checkpoint, even with every hash and link recomputed', async () => {
@@ -139,7 +164,11 @@ const contract = (name: string, factory: () => Promise<Fixture>) =>
       expect((await run('verify')).code).toBe(0);
       const { code, out } = await run('verify', '--checkpoint', cp);
       expect(code).toBe(1);
-      expect(out).toContainEqual(expect.stringMatching(/^REWRITTEN PAST since the checkpoint: the chain at position \d+ is [0-9a-f]{64}, the checkpoint signed [0-9a-f]{64}: the log before it was rewritten$/));
+      expect(out).toContainEqual(
+        expect.stringMatching(
+          /^REWRITTEN PAST since the checkpoint: the chain at position \d+ is [0-9a-f]{64}, the checkpoint signed [0-9a-f]{64}: the log before it was rewritten$/,
+        ),
+      );
     });
 
     it('finds a removed event in the past against a checkpoint, once the chains are recomputed around the gap', async () => {
@@ -157,8 +186,16 @@ const contract = (name: string, factory: () => Promise<Fixture>) =>
     it('rejects a checkpoint edited after signing or signed with another key, and refuses to sign a tampered log', async () => {
       const cp = JSON.parse(await checkpoint()) as { position: number };
       const edited = await run('verify', '--checkpoint', JSON.stringify({ ...cp, position: cp.position - 1 }));
-      expect([edited.code, edited.out]).toEqual([1, ['CHECKPOINT REJECTED: the checkpoint signature does not match: it was edited, or signed with another HOOKLEDGER_CHECKPOINT_KEY']]);
-      const otherKey = await runAuditCommand(['verify', '--checkpoint', JSON.stringify(cp)], { ...f.deps, checkpointSigner: () => new HmacCheckpointSigner('x'.repeat(32)) }, () => undefined, () => undefined);
+      expect([edited.code, edited.out]).toEqual([
+        1,
+        ['CHECKPOINT REJECTED: the checkpoint signature does not match: it was edited, or signed with another HOOKLEDGER_CHECKPOINT_KEY'],
+      ]);
+      const otherKey = await runAuditCommand(
+        ['verify', '--checkpoint', JSON.stringify(cp)],
+        { ...f.deps, checkpointSigner: () => new HmacCheckpointSigner('x'.repeat(32)) },
+        () => undefined,
+        () => undefined,
+      );
       expect(otherKey).toBe(1);
       expect((await run('verify', '--checkpoint', '{"format":"nope"}')).out[0]).toMatch(/^CHECKPOINT REJECTED: the checkpoint is malformed: format/);
       const [, second] = await positions();
@@ -166,7 +203,12 @@ const contract = (name: string, factory: () => Promise<Fixture>) =>
       const refused = await run('checkpoint');
       expect(refused.code).toBe(1);
       expect(refused.err).toEqual(['error: the log fails verify (1 problem(s)): no checkpoint taken']);
-      const keyless = await runAuditCommand(['checkpoint'], { ...f.deps, checkpointSigner: undefined }, () => undefined, () => undefined);
+      const keyless = await runAuditCommand(
+        ['checkpoint'],
+        { ...f.deps, checkpointSigner: undefined },
+        () => undefined,
+        () => undefined,
+      );
       expect(keyless).toBe(2);
     });
   });
@@ -177,7 +219,13 @@ contract('SQLite file', async () => {
   const t = tempSqlite();
   const organizations = new SqliteOrganizationStore(t.db);
   return {
-    deps: { eventStore: new SqliteEventStore(t.db), readModel: new SqliteWebhookReadModel(t.db), organizations, columns: new SqliteEventColumns(t.db), ...signing },
+    deps: {
+      eventStore: new SqliteEventStore(t.db),
+      readModel: new SqliteWebhookReadModel(t.db),
+      organizations,
+      columns: new SqliteEventColumns(t.db),
+      ...signing,
+    },
     sql: async (text, params = []) => {
       const statement = t.db.prepare(text.replace(/\$\d+/g, '?'));
       return statement.reader ? (statement.all(...params) as Record<string, unknown>[]) : (statement.run(...params), []);

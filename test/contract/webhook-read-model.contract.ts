@@ -43,7 +43,21 @@ const seed = (): WebhookRow[] => [
   row(14, { event_types: ['object.deleted'] }),
 ];
 
-const EVENT_TYPES = ['object.created', 'objects.created', 'object.deleted', 'collection.created', 'cluster.created', 'a_b.x', 'axb.x', 'x%', 'xyz', 'object.', 'object', "x' OR 1=1 --", ''];
+const EVENT_TYPES = [
+  'object.created',
+  'objects.created',
+  'object.deleted',
+  'collection.created',
+  'cluster.created',
+  'a_b.x',
+  'axb.x',
+  'x%',
+  'xyz',
+  'object.',
+  'object',
+  "x' OR 1=1 --",
+  '',
+];
 
 /** The reference semantics the adapter's list must reproduce, from the domain's `matches`. */
 const expected = (rows: readonly WebhookRow[], q: Omit<WebhookListQuery, 'limit'>) =>
@@ -137,7 +151,7 @@ export const webhookReadModelContract = (name: string, factory: () => Promise<We
           expect(ids(byOffset)).toEqual(ids(all.rows));
 
           const byCursor: WebhookRow[] = [];
-          for (let after: number | undefined; ; ) {
+          for (let after: number | undefined; ;) {
             const page = await list({ ...filters, limit, afterSequence: after });
             expect(page.total).toBe(all.total);
             byCursor.push(...page.rows);

@@ -12,7 +12,10 @@ const a = httpChannel('https://a.example/hook');
 const b = httpChannel('https://b.example/hook');
 const c = httpChannel('https://c.example/hook');
 const email: Channel = { channel: 'email', configs: { to_addresses: ['ops@example.com'] } };
-const withHeader = (channel: ReturnType<typeof httpChannel>, value: string) => ({ ...channel, configs: { ...channel.configs, headers: { Authorization: value } } });
+const withHeader = (channel: ReturnType<typeof httpChannel>, value: string) => ({
+  ...channel,
+  configs: { ...channel.configs, headers: { Authorization: value } },
+});
 /** A webhook created with channels a (ch_1) and b (ch_2). */
 const twoChannels = () => created({ channels: [a, b] });
 
@@ -36,7 +39,10 @@ describe('channel ids: given by the domain on create', () => {
   it('refuses an id on create: the webhook has no channel yet, so every id is unknown (422 with the path)', () => {
     given()
       .when(createCommand({ channels: [a, { ...b, channel_id: 'ch_1' }] }))
-      .thenFails({ type: 'ValidationFailed', details: [{ path: ['channels', 1, 'channel_id'], message: expect.stringContaining('not a channel of this webhook') }] });
+      .thenFails({
+        type: 'ValidationFailed',
+        details: [{ path: ['channels', 1, 'channel_id'], message: expect.stringContaining('not a channel of this webhook') }],
+      });
   });
 
   it('refuses an id that is not one the API gives out, by schema', () => {
@@ -49,21 +55,36 @@ describe('channel ids: given by the domain on create', () => {
 describe('channel ids: kept across edits of the same channel (ChangeChannels, PUT and PATCH)', () => {
   it('keeps the id of a channel whose URL and headers were repaired in place (same index, same kind)', () => {
     const repaired = withHeader(httpChannel('https://new.example/hook'), 'Bearer new');
-    given(twoChannels()).when(change([repaired, b])).then(channelsChanged([repaired, b]));
-    given(twoChannels()).when(change([repaired, b], 'UpdateWebhook')).then(channelsChanged([repaired, b]));
+    given(twoChannels())
+      .when(change([repaired, b]))
+      .then(channelsChanged([repaired, b]));
+    given(twoChannels())
+      .when(change([repaired, b], 'UpdateWebhook'))
+      .then(channelsChanged([repaired, b]));
   });
 
   it('keeps a channel’s id when the client sends it back, wherever the channel moved to', () => {
     const repaired = httpChannel('https://new.example/hook');
     given(twoChannels())
       .when(change([b, { ...repaired, channel_id: 'ch_1' }]))
-      .then(channelsChanged([{ ...b, channel_id: 'ch_2' }, { ...repaired, channel_id: 'ch_1' }]));
+      .then(
+        channelsChanged([
+          { ...b, channel_id: 'ch_2' },
+          { ...repaired, channel_id: 'ch_1' },
+        ]),
+      );
   });
 
   it('follows a channel by its destination when the list is reordered and changed without ids', () => {
     given(twoChannels())
       .when(change([c, b, a]))
-      .then(channelsChanged([{ ...c, channel_id: 'ch_3' }, { ...b, channel_id: 'ch_2' }, { ...a, channel_id: 'ch_1' }]));
+      .then(
+        channelsChanged([
+          { ...c, channel_id: 'ch_3' },
+          { ...b, channel_id: 'ch_2' },
+          { ...a, channel_id: 'ch_1' },
+        ]),
+      );
   });
 
   it('gives a removed channel’s id to nobody: a later new channel gets the next number', () => {
@@ -81,22 +102,47 @@ describe('channel ids: kept across edits of the same channel (ChangeChannels, PU
   it('refuses an unknown id, an id of another kind, and one id named twice, with their paths', () => {
     given(twoChannels())
       .when(change([{ ...a, channel_id: 'ch_9' }]))
-      .thenFails({ type: 'ValidationFailed', details: [{ path: ['channels', 0, 'channel_id'], message: expect.stringContaining('ch_9 is not a channel of this webhook') }] });
+      .thenFails({
+        type: 'ValidationFailed',
+        details: [{ path: ['channels', 0, 'channel_id'], message: expect.stringContaining('ch_9 is not a channel of this webhook') }],
+      });
     given(twoChannels())
       .when(change([{ ...slackChannel, channel_id: 'ch_1' }]))
       .thenFails({ type: 'ValidationFailed', details: [{ path: ['channels', 0, 'channel_id'], message: expect.stringContaining('is a webhook channel') }] });
     given(twoChannels())
-      .when(change([{ ...a, channel_id: 'ch_1' }, { ...c, channel_id: 'ch_1' }], 'UpdateWebhook'))
-      .thenFails({ type: 'ValidationFailed', details: [{ path: ['channels', 1, 'channel_id'], message: expect.stringContaining('named by another channel') }] });
+      .when(
+        change(
+          [
+            { ...a, channel_id: 'ch_1' },
+            { ...c, channel_id: 'ch_1' },
+          ],
+          'UpdateWebhook',
+        ),
+      )
+      .thenFails({
+        type: 'ValidationFailed',
+        details: [{ path: ['channels', 1, 'channel_id'], message: expect.stringContaining('named by another channel') }],
+      });
   });
 
   it('refuses an unknown id even when the settings are otherwise unchanged', () => {
-    given(twoChannels()).when(change([a, { ...b, channel_id: 'ch_7' }], 'UpdateWebhook')).thenFails({ type: 'ValidationFailed' });
+    given(twoChannels())
+      .when(change([a, { ...b, channel_id: 'ch_7' }], 'UpdateWebhook'))
+      .thenFails({ type: 'ValidationFailed' });
   });
 
   it('ignores ids when deciding whether anything changed', () => {
-    given(twoChannels()).when(change([a, b])).thenNothingHappens();
-    given(twoChannels()).when(change([{ ...b, channel_id: 'ch_2' }, { ...a, channel_id: 'ch_1' }])).thenNothingHappens();
+    given(twoChannels())
+      .when(change([a, b]))
+      .thenNothingHappens();
+    given(twoChannels())
+      .when(
+        change([
+          { ...b, channel_id: 'ch_2' },
+          { ...a, channel_id: 'ch_1' },
+        ]),
+      )
+      .thenNothingHappens();
     // A channel sent back as the API returned it (with its id and defaults) is no change either.
     const state = fold([twoChannels()]);
     if (state.status !== 'active') throw new Error('fixture');
@@ -109,12 +155,17 @@ describe('channel ids: kept across edits of the same channel (ChangeChannels, PU
     given(created({ channels: [legacy] }))
       .when(change([{ ...legacy, channel_id: 'ch_1' }, b]))
       .then(channelsChanged([legacy, b]));
-    given(created({ channels: [legacy] })).when(change([legacy, b])).then(channelsChanged([legacy, b]));
+    given(created({ channels: [legacy] }))
+      .when(change([legacy, b]))
+      .then(channelsChanged([legacy, b]));
   });
 
   it('is deterministic and always gives unique ids, whatever the edit (property)', () => {
     const url = fc.constantFrom('https://a.example/', 'https://b.example/', 'https://c.example/', 'https://d.example/', 'https://e.example/');
-    const channel = fc.oneof(url.map((u) => httpChannel(u) as Channel), url.map((u) => ({ channel: 'slack', configs: { webhook_url: u } }) as Channel));
+    const channel = fc.oneof(
+      url.map((u) => httpChannel(u) as Channel),
+      url.map((u) => ({ channel: 'slack', configs: { webhook_url: u } }) as Channel),
+    );
     const distinct = (cs: Channel[]) => cs.filter((x, i) => cs.findIndex((y) => JSON.stringify(y) === JSON.stringify(x)) === i);
     fc.assert(
       fc.property(fc.array(channel, { minLength: 1, maxLength: 5 }), fc.array(channel, { minLength: 1, maxLength: 5 }), (before, after) => {
@@ -152,11 +203,32 @@ describe('events recorded before channel ids (version 1) are upcast when read, n
   const v1Created = {
     type: 'WebhookCreated',
     version: 1,
-    data: { webhook_id: 'wh_abc123def4', organization_id: 'int_1', webhook_name: 'Old', event_types: ['*'], channels: [a, slackChannel], is_active: true, at: T0 },
+    data: {
+      webhook_id: 'wh_abc123def4',
+      organization_id: 'int_1',
+      webhook_name: 'Old',
+      event_types: ['*'],
+      channels: [a, slackChannel],
+      is_active: true,
+      at: T0,
+    },
   };
   it('gives WebhookCreated v1 channels ids by position', () => {
     const result = upcast(v1Created);
-    expect(result).toEqual({ _tag: 'Right', right: { ...v1Created, version: 2, data: { ...v1Created.data, channels: [{ channel_id: 'ch_1', ...a }, { channel_id: 'ch_2', ...slackChannel }] } } });
+    expect(result).toEqual({
+      _tag: 'Right',
+      right: {
+        ...v1Created,
+        version: 2,
+        data: {
+          ...v1Created.data,
+          channels: [
+            { channel_id: 'ch_1', ...a },
+            { channel_id: 'ch_2', ...slackChannel },
+          ],
+        },
+      },
+    });
     expect(v1Created.data.channels[0]).not.toHaveProperty('channel_id');
   });
 

@@ -14,7 +14,9 @@ describe('CreateWebhook', () => {
   });
 
   it('creates a paused webhook when is_active is false', () => {
-    given().when(create({ is_active: false })).then(created({ at: T1, is_active: false }));
+    given()
+      .when(create({ is_active: false }))
+      .then(created({ at: T1, is_active: false }));
   });
 
   it('refuses to create a webhook twice', () => {
@@ -40,13 +42,33 @@ describe('CreateWebhook', () => {
     ['an ftp URL', { channels: [{ channel: 'webhook', configs: { url: 'ftp://example.com/hook' } }] }, ['channels', 0, 'configs', 'url']],
     ['credentials in the URL', { channels: [{ channel: 'webhook', configs: { url: 'https://u:p@example.com/' } }] }, ['channels', 0, 'configs', 'url']],
     ['a misspelt config key', { channels: [{ channel: 'webhook', configs: { ulr: 'https://example.com' } }] }, ['channels', 0, 'configs']],
-    ['a reserved header', { channels: [{ channel: 'webhook', configs: { url: 'https://example.com', headers: { 'Webhook-Signature': 'x' } } }] }, ['channels', 0, 'configs', 'headers', 'Webhook-Signature']],
-    ['a header value with a line break', { channels: [{ channel: 'webhook', configs: { url: 'https://example.com', headers: { 'X-A': 'a\r\nB: c' } } }] }, ['channels', 0, 'configs', 'headers', 'X-A']],
-    ['a timeout over 30 s', { channels: [{ channel: 'webhook', configs: { url: 'https://example.com', timeout: 31 } }] }, ['channels', 0, 'configs', 'timeout']],
+    [
+      'a reserved header',
+      { channels: [{ channel: 'webhook', configs: { url: 'https://example.com', headers: { 'Webhook-Signature': 'x' } } }] },
+      ['channels', 0, 'configs', 'headers', 'Webhook-Signature'],
+    ],
+    [
+      'a header value with a line break',
+      { channels: [{ channel: 'webhook', configs: { url: 'https://example.com', headers: { 'X-A': 'a\r\nB: c' } } }] },
+      ['channels', 0, 'configs', 'headers', 'X-A'],
+    ],
+    [
+      'a timeout over 30 s',
+      { channels: [{ channel: 'webhook', configs: { url: 'https://example.com', timeout: 31 } }] },
+      ['channels', 0, 'configs', 'timeout'],
+    ],
     ['a bad email address', { channels: [{ channel: 'email', configs: { to_addresses: ['ops@'] } }] }, ['channels', 0, 'configs', 'to_addresses', 0]],
     ['no email recipients', { channels: [{ channel: 'email', configs: { to_addresses: [] } }] }, ['channels', 0, 'configs', 'to_addresses']],
-    ['a phone number not in E.164', { channels: [{ channel: 'sms', configs: { phone_numbers: ['555-1234'] } }] }, ['channels', 0, 'configs', 'phone_numbers', 0]],
-    ['a Slack channel with spaces', { channels: [{ channel: 'slack', configs: { webhook_url: 'https://hooks.slack.com/x', channel: '# a b' } }] }, ['channels', 0, 'configs', 'channel']],
+    [
+      'a phone number not in E.164',
+      { channels: [{ channel: 'sms', configs: { phone_numbers: ['555-1234'] } }] },
+      ['channels', 0, 'configs', 'phone_numbers', 0],
+    ],
+    [
+      'a Slack channel with spaces',
+      { channels: [{ channel: 'slack', configs: { webhook_url: 'https://hooks.slack.com/x', channel: '# a b' } }] },
+      ['channels', 0, 'configs', 'channel'],
+    ],
     ['two channels to one destination', { channels: [httpChannel(), httpChannel()] }, ['channels', 1]],
     ['a malformed webhook id', { webhook_id: 'wh_short' }, ['webhook_id']],
   ])('rejects %s with the field path', (_name, data, path) => {
@@ -82,7 +104,11 @@ describe('CreateWebhook', () => {
   it('checks event types against the organization’s own catalog', () => {
     const upper = meta(T1, upperSnakeCatalog);
     expect(given().when(create({ event_types: ['FACT_SHEET_*', 'RELATION_SWITCH'] }, upper)).result._tag).toBe('Right');
-    given().when(create({ event_types: ['object.created'] }, upper)).thenFails({ type: 'ValidationFailed' });
-    given().when(create({ event_types: ['FACT_SHEET_CREATED'] })).thenFails({ type: 'ValidationFailed' });
+    given()
+      .when(create({ event_types: ['object.created'] }, upper))
+      .thenFails({ type: 'ValidationFailed' });
+    given()
+      .when(create({ event_types: ['FACT_SHEET_CREATED'] }))
+      .thenFails({ type: 'ValidationFailed' });
   });
 });

@@ -22,12 +22,18 @@ const named = (name: string, message: string, extra: Record<string, unknown> = {
 
 describe('a failure thrown instead of answered', () => {
   it('is final, with its message, when it says it is deterministic or final', () => {
-    givenThrown(Object.assign(new Error('unclosed section "items"'), { deterministic: true })).whenClassified().then({ disposition: 'final', error: 'unclosed section "items"' });
-    givenThrown(Object.assign(new Error('blocks_template is not JSON'), { final: true })).whenClassified().then({ disposition: 'final', error: 'blocks_template is not JSON' });
+    givenThrown(Object.assign(new Error('unclosed section "items"'), { deterministic: true }))
+      .whenClassified()
+      .then({ disposition: 'final', error: 'unclosed section "items"' });
+    givenThrown(Object.assign(new Error('blocks_template is not JSON'), { final: true }))
+      .whenClassified()
+      .then({ disposition: 'final', error: 'blocks_template is not JSON' });
   });
 
   it('is final for a refused destination, a template failure, a stack overflow or bad JSON', () => {
-    givenThrown(named('DestinationRefused', 'destination a.example resolves to 10.0.0.1')).whenClassified().then({ disposition: 'final', error: 'destination a.example resolves to 10.0.0.1' });
+    givenThrown(named('DestinationRefused', 'destination a.example resolves to 10.0.0.1'))
+      .whenClassified()
+      .then({ disposition: 'final', error: 'destination a.example resolves to 10.0.0.1' });
     givenThrown(named('TemplateError', 'Unclosed tag at 12')).whenClassified().then({ disposition: 'final', error: 'Unclosed tag at 12' });
     givenThrown(new RangeError('Maximum call stack size exceeded')).whenClassified().then({ disposition: 'final', error: 'Maximum call stack size exceeded' });
     givenThrown(new SyntaxError('Unexpected token } in JSON')).whenClassified().then({ disposition: 'final', error: 'Unexpected token } in JSON' });
@@ -49,7 +55,14 @@ describe('a failure thrown instead of answered', () => {
   });
 
   it('is classified without throwing whatever was thrown, hostile getters and proxies included, and its text is bounded', () => {
-    const hostile = new Proxy({}, { get: () => { throw new Error('gotcha'); } });
+    const hostile = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error('gotcha');
+        },
+      },
+    );
     givenThrown(hostile).whenClassified().then({ disposition: 'retry', error: 'internal error: unknown' });
     const { proxy, revoke } = Proxy.revocable({}, {});
     revoke();

@@ -125,7 +125,9 @@ describe('what a retry of one message sends again', () => {
   });
 
   it('is total over every status (property)', () => {
-    fc.assert(fc.property(fc.constantFrom(...DELIVERY_STATUSES), fc.integer(), (status, lease) => typeof isRetryable(job(status, T1, lease), NOW) === 'boolean'));
+    fc.assert(
+      fc.property(fc.constantFrom(...DELIVERY_STATUSES), fc.integer(), (status, lease) => typeof isRetryable(job(status, T1, lease), NOW) === 'boolean'),
+    );
   });
 });
 
@@ -138,7 +140,10 @@ const givenWebhook = (...history: WebhookEvent[]) => ({
 });
 
 describe('before each attempt: the webhook’s current settings decide', () => {
-  const repaired = { ...httpChannel('https://new.example/hook'), configs: { url: 'https://new.example/hook', headers: { Authorization: 'Bearer new' }, timeout: 10 } };
+  const repaired = {
+    ...httpChannel('https://new.example/hook'),
+    configs: { url: 'https://new.example/hook', headers: { Authorization: 'Bearer new' }, timeout: 10 },
+  };
 
   it('sends with the channel as configured now, found by its id', () => {
     givenWebhook(created(), channelsChanged([repaired], T1))
@@ -153,9 +158,13 @@ describe('before each attempt: the webhook’s current settings decide', () => {
 
   it('cancels a job whose channel was removed, with the reason, paused or not', () => {
     const reason = { kind: 'cancel', reason: 'channel-removed', error: 'cancelled: channel ch_1 was removed from the webhook; nothing was sent' } as const;
-    givenWebhook(created(), channelsChanged([{ ...httpChannel('https://other.example/'), channel_id: 'ch_2' }])).whenAttempting('ch_1').then(reason);
-    givenWebhook(created(), channelsChanged([{ ...httpChannel('https://other.example/'), channel_id: 'ch_2' }]), paused(T2)).whenAttempting('ch_1').then(reason);
-     // A job queued before ids (its id from its position) whose position now holds another kind of channel.
+    givenWebhook(created(), channelsChanged([{ ...httpChannel('https://other.example/'), channel_id: 'ch_2' }]))
+      .whenAttempting('ch_1')
+      .then(reason);
+    givenWebhook(created(), channelsChanged([{ ...httpChannel('https://other.example/'), channel_id: 'ch_2' }]), paused(T2))
+      .whenAttempting('ch_1')
+      .then(reason);
+    // A job queued before ids (its id from its position) whose position now holds another kind of channel.
     givenWebhook(created()).whenAttempting('ch_1', 'event', 'slack').then({ kind: 'cancel', reason: 'channel-removed' });
   });
 

@@ -25,45 +25,83 @@ const seeded = (preset = dottedCatalog, at = T0): CatalogEvent => ({
   data: {
     preset: preset.id,
     separator: preset.separator as '.' | '_',
-    event_types: preset.eventTypes.map((t) => ({ name: t.name, description: t.description, category: t.category, cache_scope: t.cacheScope ?? null, schema: null })),
+    event_types: preset.eventTypes.map((t) => ({
+      name: t.name,
+      description: t.description,
+      category: t.category,
+      cache_scope: t.cacheScope ?? null,
+      schema: null,
+    })),
     at,
   },
 });
-const invoicePaid = { name: 'invoice.paid', description: 'An invoice was paid.', category: 'Billing', cache_scope: null, schema: { type: 'object', required: ['amount'] } };
+const invoicePaid = {
+  name: 'invoice.paid',
+  description: 'An invoice was paid.',
+  category: 'Billing',
+  cache_scope: null,
+  schema: { type: 'object', required: ['amount'] },
+};
 const added = (at = T1): CatalogEvent => ({ type: 'EventTypeAdded', version: 1, data: { event_type: invoicePaid, at } });
 
 describe('the event-type catalog decider (ADR 0020)', () => {
   it('records the preset as the first event when the organization is created, once', () => {
-    given().when(cmd({ type: 'SeedCatalog', data: {} }, T0)).then(seeded());
-    given(seeded()).when(cmd({ type: 'SeedCatalog', data: {} })).thenNothingHappens();
-    given().when(cmd({ type: 'SeedCatalog', data: {} }, T0, 'upper-snake')).then(seeded(upperSnakeCatalog));
+    given()
+      .when(cmd({ type: 'SeedCatalog', data: {} }, T0))
+      .then(seeded());
+    given(seeded())
+      .when(cmd({ type: 'SeedCatalog', data: {} }))
+      .thenNothingHappens();
+    given()
+      .when(cmd({ type: 'SeedCatalog', data: {} }, T0, 'upper-snake'))
+      .then(seeded(upperSnakeCatalog));
   });
 
   it('seeds an older organization’s catalog (no events yet) by its first change, before the change', () => {
-    given().when(cmd({ type: 'AddEventType', data: invoicePaid })).then(seeded(dottedCatalog, T1), added());
+    given()
+      .when(cmd({ type: 'AddEventType', data: invoicePaid }))
+      .then(seeded(dottedCatalog, T1), added());
   });
 
   it('adds a type of the organization’s own, with defaults for what is left out', () => {
     given(seeded())
       .when(cmd({ type: 'AddEventType', data: { name: 'invoice.voided' } }))
-      .then({ type: 'EventTypeAdded', version: 1, data: { event_type: { name: 'invoice.voided', description: '', category: '', cache_scope: null, schema: null }, at: T1 } });
+      .then({
+        type: 'EventTypeAdded',
+        version: 1,
+        data: { event_type: { name: 'invoice.voided', description: '', category: '', cache_scope: null, schema: null }, at: T1 },
+      });
   });
 
   it('refuses a name outside the catalog’s naming rule, at name', () => {
     for (const name of ['Invoice.Paid', 'invoice', 'invoice..paid', 'invoice.paid.', 'INVOICE_PAID', 'webhook.test', 'a.b c']) {
-      given(seeded()).when(cmd({ type: 'AddEventType', data: { name } })).thenFails({ type: 'ValidationFailed', details: [{ path: ['name'] }] });
+      given(seeded())
+        .when(cmd({ type: 'AddEventType', data: { name } }))
+        .thenFails({ type: 'ValidationFailed', details: [{ path: ['name'] }] });
     }
-    given(seeded(upperSnakeCatalog)).when(cmd({ type: 'AddEventType', data: { name: 'invoice.paid' } })).thenFails({ details: [{ path: ['name'], message: expect.stringContaining("upper-case words joined by '_'") }] });
-    given(seeded(upperSnakeCatalog)).when(cmd({ type: 'AddEventType', data: { name: 'INVOICE_PAID' } })).then({
-      type: 'EventTypeAdded', version: 1, data: { event_type: { name: 'INVOICE_PAID', description: '', category: '', cache_scope: null, schema: null }, at: T1 },
-    });
+    given(seeded(upperSnakeCatalog))
+      .when(cmd({ type: 'AddEventType', data: { name: 'invoice.paid' } }))
+      .thenFails({ details: [{ path: ['name'], message: expect.stringContaining("upper-case words joined by '_'") }] });
+    given(seeded(upperSnakeCatalog))
+      .when(cmd({ type: 'AddEventType', data: { name: 'INVOICE_PAID' } }))
+      .then({
+        type: 'EventTypeAdded',
+        version: 1,
+        data: { event_type: { name: 'INVOICE_PAID', description: '', category: '', cache_scope: null, schema: null }, at: T1 },
+      });
   });
 
   it('refuses a duplicate, a preset type or an archived one included', () => {
-    given(seeded(), added()).when(cmd({ type: 'AddEventType', data: invoicePaid })).thenFails({ details: [{ path: ['name'], message: expect.stringContaining('exists already') }] });
-    given(seeded()).when(cmd({ type: 'AddEventType', data: { name: 'object.created' } })).thenFails({ details: [{ path: ['name'] }] });
+    given(seeded(), added())
+      .when(cmd({ type: 'AddEventType', data: invoicePaid }))
+      .thenFails({ details: [{ path: ['name'], message: expect.stringContaining('exists already') }] });
+    given(seeded())
+      .when(cmd({ type: 'AddEventType', data: { name: 'object.created' } }))
+      .thenFails({ details: [{ path: ['name'] }] });
     const archived: CatalogEvent = { type: 'EventTypeArchived', version: 1, data: { name: 'invoice.paid', at: T1 } };
-    given(seeded(), added(), archived).when(cmd({ type: 'AddEventType', data: invoicePaid })).thenFails({ type: 'ValidationFailed' });
+    given(seeded(), added(), archived)
+      .when(cmd({ type: 'AddEventType', data: invoicePaid }))
+      .thenFails({ type: 'ValidationFailed' });
   });
 
   it('refuses a schema beyond its bounds: regular expressions, recursion, remote references, $id, size, depth', () => {
@@ -79,15 +117,22 @@ describe('the event-type catalog decider (ADR 0020)', () => {
       [JSON.parse(`${'{"items":'.repeat(20)}{}${'}'.repeat(20)}`), ['schema', ...Array(16).fill('items')]],
     ];
     for (const [schema, path] of bad) {
-      given(seeded()).when(cmd({ type: 'AddEventType', data: { name: 'invoice.paid', schema } as never })).thenFails({ type: 'ValidationFailed', details: [{ path }] });
+      given(seeded())
+        .when(cmd({ type: 'AddEventType', data: { name: 'invoice.paid', schema } as never }))
+        .thenFails({ type: 'ValidationFailed', details: [{ path }] });
     }
     // Each $ref counts what it names again: 10 refs to a 30-node definition are 300 subschemas.
-    const wide = { $defs: { d: { anyOf: Array.from({ length: 29 }, () => ({ type: 'string' })) } }, allOf: Array.from({ length: 10 }, () => ({ $ref: '#/$defs/d' })) };
+    const wide = {
+      $defs: { d: { anyOf: Array.from({ length: 29 }, () => ({ type: 'string' })) } },
+      allOf: Array.from({ length: 10 }, () => ({ $ref: '#/$defs/d' })),
+    };
     expect(eventTypeSchemaCost(wide)).toBe(1 + 10 * (1 + 30));
     expect(eventTypeSchemaProblems(wide)).toEqual([{ path: ['schema'], message: expect.stringContaining('at most 256') }]);
     // A property that happens to be called `pattern` is a name, not the keyword.
     expect(eventTypeSchemaProblems({ type: 'object', properties: { pattern: { type: 'string' }, $id: { type: 'string' } } })).toEqual([]);
-    expect(eventTypeSchemaProblems({ type: 'array', uniqueItems: true, maxItems: 10, items: { $ref: '#/$defs/n' }, $defs: { n: { type: 'number' } } })).toEqual([]);
+    expect(eventTypeSchemaProblems({ type: 'array', uniqueItems: true, maxItems: 10, items: { $ref: '#/$defs/n' }, $defs: { n: { type: 'number' } } })).toEqual(
+      [],
+    );
   });
 
   it('replaces a type (PUT): one event per kind of change, nothing when nothing changes', () => {
@@ -100,22 +145,36 @@ describe('the event-type catalog decider (ADR 0020)', () => {
         { type: 'EventTypeArchived', version: 1, data: { name: 'invoice.paid', at: T1 } },
       );
     const archived: CatalogEvent = { type: 'EventTypeArchived', version: 1, data: { name: 'invoice.paid', at: T1 } };
-    given(seeded(), added(), archived).when(put({})).then({ type: 'EventTypeRestored', version: 1, data: { name: 'invoice.paid', at: T1 } });
-    given(seeded()).when(put({ name: 'invoice.unknown' })).thenFails({ type: 'EventTypeNotFound' });
+    given(seeded(), added(), archived)
+      .when(put({}))
+      .then({ type: 'EventTypeRestored', version: 1, data: { name: 'invoice.paid', at: T1 } });
+    given(seeded())
+      .when(put({ name: 'invoice.unknown' }))
+      .thenFails({ type: 'EventTypeNotFound' });
   });
 
   it('archives a type (DELETE) once; an unknown one is not found', () => {
-    given(seeded(), added()).when(cmd({ type: 'ArchiveEventType', data: { name: 'invoice.paid' } })).then({ type: 'EventTypeArchived', version: 1, data: { name: 'invoice.paid', at: T1 } });
+    given(seeded(), added())
+      .when(cmd({ type: 'ArchiveEventType', data: { name: 'invoice.paid' } }))
+      .then({ type: 'EventTypeArchived', version: 1, data: { name: 'invoice.paid', at: T1 } });
     given(seeded(), added(), { type: 'EventTypeArchived', version: 1, data: { name: 'invoice.paid', at: T1 } })
       .when(cmd({ type: 'ArchiveEventType', data: { name: 'invoice.paid' } }))
       .thenNothingHappens();
-    given(seeded()).when(cmd({ type: 'ArchiveEventType', data: { name: 'nope.nope' } })).thenFails({ type: 'EventTypeNotFound' });
+    given(seeded())
+      .when(cmd({ type: 'ArchiveEventType', data: { name: 'nope.nope' } }))
+      .thenFails({ type: 'EventTypeNotFound' });
   });
 
   it('turns untrusted input into a ValidationFailed, never a throw', () => {
-    given(seeded()).when({ type: 'AddEventType', data: { name: 'a.b', extra: 1 }, metadata: meta() } as never).thenFails({ type: 'ValidationFailed' });
-    given(seeded()).when({ type: 'AddEventType', data: { name: 'a.b' }, metadata: { now: 'yesterday', preset: 'dotted' } } as never).thenFails({ type: 'ValidationFailed' });
-    given().when(cmd({ type: 'AddEventType', data: { name: 'a.b' } }, T1, 'no-such-preset')).thenFails({ type: 'ValidationFailed' });
+    given(seeded())
+      .when({ type: 'AddEventType', data: { name: 'a.b', extra: 1 }, metadata: meta() } as never)
+      .thenFails({ type: 'ValidationFailed' });
+    given(seeded())
+      .when({ type: 'AddEventType', data: { name: 'a.b' }, metadata: { now: 'yesterday', preset: 'dotted' } } as never)
+      .thenFails({ type: 'ValidationFailed' });
+    given()
+      .when(cmd({ type: 'AddEventType', data: { name: 'a.b' } }, T1, 'no-such-preset'))
+      .thenFails({ type: 'ValidationFailed' });
   });
 
   it('is viewed as the catalog webhooks subscribe from: archived types match no new subscription', () => {

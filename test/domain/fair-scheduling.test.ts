@@ -31,7 +31,9 @@ const given = (due: DueJob[], endpoints: Record<string, EndpointState> = {}, min
 
 describe('an organization’s share of a worker', () => {
   it('is an equal share of the slots among the organizations with work, rounded up, at least one', () => {
-    expect([organizationShare(20, 1), organizationShare(20, 2), organizationShare(20, 3), organizationShare(20, 40), organizationShare(20, 0)]).toEqual([20, 10, 7, 1, 20]);
+    expect([organizationShare(20, 1), organizationShare(20, 2), organizationShare(20, 3), organizationShare(20, 40), organizationShare(20, 0)]).toEqual([
+      20, 10, 7, 1, 20,
+    ]);
   });
 });
 
@@ -40,17 +42,30 @@ describe('picking the jobs a claim takes', () => {
 
   it('takes jobs round-robin between organizations, each one’s oldest first, however many one queued before', () => {
     const p = jobs(6, 'P', (i) => `p/${i}`);
-    const q = jobs(2, 'Q', (i) => `q/${i}`, (i) => NOW - 10 + i);
+    const q = jobs(
+      2,
+      'Q',
+      (i) => `q/${i}`,
+      (i) => NOW - 10 + i,
+    );
     given([...p, ...q])
       .whenClaiming(5, fair)
       .then(['P', 'p/0'], ['Q', 'q/0'], ['P', 'p/1'], ['Q', 'q/1'], ['P', 'p/2']);
   });
 
   it('gives an endpoint no more than its in-flight limit, counting what every worker has in flight there', () => {
-    given(jobs(10, 'P', () => 'p/slow'), { 'p/slow': { inFlight: 3 } })
+    given(
+      jobs(10, 'P', () => 'p/slow'),
+      { 'p/slow': { inFlight: 3 } },
+    )
       .whenClaiming(10, fair)
       .then(['P', 'p/slow']);
-    given(jobs(10, 'P', () => 'p/slow'), { 'p/slow': { inFlight: 4 } }).whenClaiming(10, fair).thenNothing();
+    given(
+      jobs(10, 'P', () => 'p/slow'),
+      { 'p/slow': { inFlight: 4 } },
+    )
+      .whenClaiming(10, fair)
+      .thenNothing();
   });
 
   it('passes over a full endpoint to the organization’s other endpoints, however many jobs wait at the full one', () => {
@@ -61,7 +76,9 @@ describe('picking the jobs a claim takes', () => {
 
   it('lets an organization alone take every slot, and a newcomer its share while the first holds them all', () => {
     const p = jobs(30, 'P', (i) => `p/${i}`);
-    given(p).whenClaiming(40, fair).then(...p.slice(0, 20).map((j): [string, string] => ['P', j.endpoint]));
+    given(p)
+      .whenClaiming(40, fair)
+      .then(...p.slice(0, 20).map((j): [string, string] => ['P', j.endpoint]));
     // P holds 20 (its share when alone); Q arrives: a share of 10 each, P's 10 beyond its share do not count against Q.
     given([...p.slice(20), job('Q', 'q/1', NOW), job('Q', 'q/2', NOW)], {}, { P: 20 })
       .whenClaiming(20, fair)
@@ -69,7 +86,11 @@ describe('picking the jobs a claim takes', () => {
   });
 
   it('takes no more than the free slots: slots held within their share count, and no organization beyond its share', () => {
-    given(jobs(10, 'P', (i) => `p/${i}`), {}, { P: 18, Q: 1 })
+    given(
+      jobs(10, 'P', (i) => `p/${i}`),
+      {},
+      { P: 18, Q: 1 },
+    )
       .whenClaiming(40, fair)
       .then(['P', 'p/0']);
     given([...jobs(10, 'P', (i) => `p/${i}`), ...jobs(10, 'Q', (i) => `q/${i}`)], {}, { P: 10 })
@@ -78,24 +99,40 @@ describe('picking the jobs a claim takes', () => {
   });
 
   it('without a policy, keeps only the order and the rate limits', () => {
-    given(jobs(6, 'P', () => 'p/1'), { 'p/1': { inFlight: 50 } })
+    given(
+      jobs(6, 'P', () => 'p/1'),
+      { 'p/1': { inFlight: 50 } },
+    )
       .whenClaiming(3)
       .then(['P', 'p/1'], ['P', 'p/1'], ['P', 'p/1']);
-    given(jobs(6, 'P', () => 'p/1'), { 'p/1': { inFlight: 0, rateLimit: 1 } })
+    given(
+      jobs(6, 'P', () => 'p/1'),
+      { 'p/1': { inFlight: 0, rateLimit: 1 } },
+    )
       .whenClaiming(3)
       .then(['P', 'p/1']);
   });
 
   it('paces a rate-limited endpoint and says where its pacing stands after the claim', () => {
-    const claim = given(jobs(6, 'P', () => 'p/1'), { 'p/1': { inFlight: 0, rateLimit: 2 } }).whenClaiming(10, fair);
+    const claim = given(
+      jobs(6, 'P', () => 'p/1'),
+      { 'p/1': { inFlight: 0, rateLimit: 2 } },
+    ).whenClaiming(10, fair);
     claim.then(['P', 'p/1'], ['P', 'p/1']);
     expect(claim.pick.paced).toEqual(new Map([['p/1', NOW + 1000]]));
-    given(jobs(6, 'P', () => 'p/1'), { 'p/1': { inFlight: 0, rateLimit: 2, pacedUntil: NOW + 1000 } }).whenClaiming(10, fair).thenNothing();
+    given(
+      jobs(6, 'P', () => 'p/1'),
+      { 'p/1': { inFlight: 0, rateLimit: 2, pacedUntil: NOW + 1000 } },
+    )
+      .whenClaiming(10, fair)
+      .thenNothing();
   });
 
   it('takes each job at most once, never more than asked, and every job it takes was due and offered by its endpoint', () => {
     const scenario = fc.record({
-      due: fc.array(fc.record({ org: fc.constantFrom('A', 'B', 'C'), endpoint: fc.integer({ min: 0, max: 5 }), age: fc.integer({ min: 0, max: 10_000 }) }), { maxLength: 60 }),
+      due: fc.array(fc.record({ org: fc.constantFrom('A', 'B', 'C'), endpoint: fc.integer({ min: 0, max: 5 }), age: fc.integer({ min: 0, max: 10_000 }) }), {
+        maxLength: 60,
+      }),
       inFlight: fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 6, maxLength: 6 }),
       mine: fc.record({ A: fc.integer({ min: 0, max: 8 }), B: fc.integer({ min: 0, max: 8 }) }),
       limit: fc.integer({ min: 0, max: 30 }),
@@ -122,11 +159,20 @@ describe('picking the jobs a claim takes', () => {
           expect(taken.length).toBeLessThanOrEqual(Math.max(0, s.endpointConcurrency - state.inFlight));
           // An endpoint's jobs go oldest first.
           const offered = due.filter((j) => j.endpoint === endpoint).sort((a, b) => a.dueAt - b.dueAt || a.id - b.id);
-          expect(taken.map((j) => j.id).sort((a, b) => a - b)).toEqual(offered.slice(0, taken.length).map((j) => j.id).sort((a, b) => a - b));
+          expect(taken.map((j) => j.id).sort((a, b) => a - b)).toEqual(
+            offered
+              .slice(0, taken.length)
+              .map((j) => j.id)
+              .sort((a, b) => a - b),
+          );
         }
         const organizations = new Set(pick.jobs.map((j) => j.organizationId));
-        const share = organizationShare(s.slots, new Set(due.filter((j) => endpointAllowance(endpoints.get(j.endpoint), NOW, policy) > 0).map((j) => j.organizationId)).size);
-        for (const o of organizations) expect(pick.jobs.filter((j) => j.organizationId === o).length + (mine.get(o) ?? 0)).toBeLessThanOrEqual(Math.max(share, mine.get(o) ?? 0));
+        const share = organizationShare(
+          s.slots,
+          new Set(due.filter((j) => endpointAllowance(endpoints.get(j.endpoint), NOW, policy) > 0).map((j) => j.organizationId)).size,
+        );
+        for (const o of organizations)
+          expect(pick.jobs.filter((j) => j.organizationId === o).length + (mine.get(o) ?? 0)).toBeLessThanOrEqual(Math.max(share, mine.get(o) ?? 0));
       }),
       { numRuns: 300 },
     );
@@ -135,16 +181,29 @@ describe('picking the jobs a claim takes', () => {
 
 describe('a channel’s rate_limit', () => {
   it('lets an idle endpoint take a burst of one second’s worth, at least one', () => {
-    expect([rateAllowance(5, undefined, NOW), rateAllowance(2.5, undefined, NOW), rateAllowance(0.2, undefined, NOW), rateAllowance(5, NOW - 60_000, NOW)]).toEqual([5, 2, 1, 5]);
+    expect([
+      rateAllowance(5, undefined, NOW),
+      rateAllowance(2.5, undefined, NOW),
+      rateAllowance(0.2, undefined, NOW),
+      rateAllowance(5, NOW - 60_000, NOW),
+    ]).toEqual([5, 2, 1, 5]);
   });
 
   it('then one delivery per interval: nothing until the next one is due, never more than the burst', () => {
     // 2 per second: a burst of 2 at NOW, then one each 500 ms.
     const after = pacedAfter(2, undefined, NOW, 2);
     expect(after).toBe(NOW + 1000);
-    expect([rateAllowance(2, after, NOW), rateAllowance(2, after, NOW + 499), rateAllowance(2, after, NOW + 500), rateAllowance(2, after, NOW + 1000), rateAllowance(2, after, NOW + 10_000)]).toEqual([0, 0, 1, 2, 2]);
+    expect([
+      rateAllowance(2, after, NOW),
+      rateAllowance(2, after, NOW + 499),
+      rateAllowance(2, after, NOW + 500),
+      rateAllowance(2, after, NOW + 1000),
+      rateAllowance(2, after, NOW + 10_000),
+    ]).toEqual([0, 0, 1, 2, 2]);
     // One per 5 s: the second waits 5 s.
-    expect([rateAllowance(0.2, pacedAfter(0.2, undefined, NOW, 1), NOW + 4999), rateAllowance(0.2, pacedAfter(0.2, undefined, NOW, 1), NOW + 5000)]).toEqual([0, 1]);
+    expect([rateAllowance(0.2, pacedAfter(0.2, undefined, NOW, 1), NOW + 4999), rateAllowance(0.2, pacedAfter(0.2, undefined, NOW, 1), NOW + 5000)]).toEqual([
+      0, 1,
+    ]);
   });
 
   it('never lets more than the rate through over a long run, plus one burst', () => {

@@ -63,19 +63,27 @@ const publicUrls = [
 
 describe('literal private destinations, when the operator does not allow them', () => {
   it.each(privateUrls)('refuses %s as a webhook url, at its path', (_case, url) => {
-    given().when(create([webhook(url)])).thenFails(refused(0, 'url'));
+    given()
+      .when(create([webhook(url)]))
+      .thenFails(refused(0, 'url'));
   });
 
   it.each(privateUrls)('refuses %s as a Slack webhook_url, at its path', (_case, url) => {
-    given().when(create([email, slack(url)])).thenFails(refused(1, 'webhook_url'));
+    given()
+      .when(create([email, slack(url)]))
+      .thenFails(refused(1, 'webhook_url'));
   });
 
   it.each(publicUrls)('accepts %s', (_case, url) => {
-    given().when(create([webhook(url)])).then(created({ at: T1, channels: [webhook(url)] }));
+    given()
+      .when(create([webhook(url)]))
+      .then(created({ at: T1, channels: [webhook(url)] }));
   });
 
   it('refuses them also when metadata says false explicitly', () => {
-    given().when(create([webhook('http://localhost/x')], { ...strict, allowPrivateDestinations: false })).thenFails(refused(0, 'url'));
+    given()
+      .when(create([webhook('http://localhost/x')], { ...strict, allowPrivateDestinations: false }))
+      .thenFails(refused(0, 'url'));
   });
 
   it('refuses metadata whose setting is not a boolean, rather than guessing', () => {
@@ -107,7 +115,9 @@ describe('literal private destinations, when the operator does not allow them', 
 
 describe('literal private destinations, when the operator allows them', () => {
   it.each(privateUrls)('accepts %s', (_case, url) => {
-    given().when(create([webhook(url)], open)).then(created({ at: T1, channels: [webhook(url)] }));
+    given()
+      .when(create([webhook(url)], open))
+      .then(created({ at: T1, channels: [webhook(url)] }));
   });
 
   it('accepts a changed channel too', () => {

@@ -57,12 +57,23 @@ describe('a checkpoint against the log as it is now', () => {
   });
   it('finds a cut tail, a removed head, a changed count before it and a changed chain', () => {
     expect(compareWithCheckpoint(cp, { chainAtPosition: undefined, eventsUpToPosition: 6, lastPosition: 8 }).kind).toBe('cut-tail');
-    expect(compareWithCheckpoint(cp, { chainAtPosition: undefined, eventsUpToPosition: 7, lastPosition: 11 })).toMatchObject({ kind: 'rewritten-past', detail: expect.stringContaining('is gone') });
-    expect(compareWithCheckpoint(cp, { chainAtPosition: cp.head, eventsUpToPosition: 7, lastPosition: 10 })).toMatchObject({ kind: 'rewritten-past', detail: expect.stringContaining('7 event(s) lead') });
-    expect(compareWithCheckpoint(cp, { chainAtPosition: 'b'.repeat(64), eventsUpToPosition: 8, lastPosition: 10 })).toMatchObject({ kind: 'rewritten-past', detail: expect.stringContaining('rewritten') });
+    expect(compareWithCheckpoint(cp, { chainAtPosition: undefined, eventsUpToPosition: 7, lastPosition: 11 })).toMatchObject({
+      kind: 'rewritten-past',
+      detail: expect.stringContaining('is gone'),
+    });
+    expect(compareWithCheckpoint(cp, { chainAtPosition: cp.head, eventsUpToPosition: 7, lastPosition: 10 })).toMatchObject({
+      kind: 'rewritten-past',
+      detail: expect.stringContaining('7 event(s) lead'),
+    });
+    expect(compareWithCheckpoint(cp, { chainAtPosition: 'b'.repeat(64), eventsUpToPosition: 8, lastPosition: 10 })).toMatchObject({
+      kind: 'rewritten-past',
+      detail: expect.stringContaining('rewritten'),
+    });
   });
   it('of an empty log vouches for nothing; its signed text covers every field but the signature', () => {
-    expect(compareWithCheckpoint({ ...cp, position: 0, events: 0 }, { chainAtPosition: undefined, eventsUpToPosition: 0, lastPosition: 0 }).kind).toBe('consistent');
+    expect(compareWithCheckpoint({ ...cp, position: 0, events: 0 }, { chainAtPosition: undefined, eventsUpToPosition: 0, lastPosition: 0 }).kind).toBe(
+      'consistent',
+    );
     expect(checkpointSigningInput(cp)).toBe(`["${CHECKPOINT_FORMAT}",10,8,"${'a'.repeat(64)}","2026-11-22T10:00:00.000Z"]`);
   });
 });

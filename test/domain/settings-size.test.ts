@@ -15,18 +15,25 @@ const channelsOf = (bytes: number, filler = 'x'): Channel[] => {
     channel: 'slack',
     configs: { webhook_url: 'https://hooks.slack.com/services/T/B/X', channel: `#alerts-${i}`, message_template: text },
   });
-  const fillerBytes = settingsSize({ webhook_name: NAME, event_types: TYPES, channels: [channel(0, filler)] }) - settingsSize({ webhook_name: NAME, event_types: TYPES, channels: [channel(0, '')] });
+  const fillerBytes =
+    settingsSize({ webhook_name: NAME, event_types: TYPES, channels: [channel(0, filler)] }) -
+    settingsSize({ webhook_name: NAME, event_types: TYPES, channels: [channel(0, '')] });
   const channels: Channel[] = [];
   let left = bytes - settingsSize({ webhook_name: NAME, event_types: TYPES, channels: [] });
   for (let i = 0; left > 0; i++) {
-    const empty = settingsSize({ webhook_name: NAME, event_types: TYPES, channels: [...channels, channel(i, '')] }) - settingsSize({ webhook_name: NAME, event_types: TYPES, channels });
+    const empty =
+      settingsSize({ webhook_name: NAME, event_types: TYPES, channels: [...channels, channel(i, '')] }) -
+      settingsSize({ webhook_name: NAME, event_types: TYPES, channels });
     const room = Math.min(Math.floor((left - empty) / fillerBytes), Math.floor(9_000 / filler.length));
     channels.push(channel(i, filler.repeat(room)));
     left = bytes - settingsSize({ webhook_name: NAME, event_types: TYPES, channels });
     if (left > 0 && left < 200) {
       // Close the gap with ASCII on the last template.
       const last = channels.pop()!;
-      channels.push({ ...last, configs: { ...last.configs, message_template: `${(last.configs as { message_template: string }).message_template}${'y'.repeat(left)}` } } as Channel);
+      channels.push({
+        ...last,
+        configs: { ...last.configs, message_template: `${(last.configs as { message_template: string }).message_template}${'y'.repeat(left)}` },
+      } as Channel);
       left = 0;
     }
   }
@@ -53,7 +60,9 @@ describe('the size of one webhook’s settings (64 KiB of canonical JSON)', () =
     expect(settingsSize({ webhook_name: 'é', event_types: [], channels: [] }) - settingsSize({ webhook_name: 'e', event_types: [], channels: [] })).toBe(1);
     expect(settingsSize({ webhook_name: '🦆', event_types: [], channels: [] }) - settingsSize({ webhook_name: '', event_types: [], channels: [] })).toBe(4);
     expect(given().when(createCommand({ channels: channelsOf(SETTINGS_MAX_BYTES - 1, 'é') })).result._tag).toBe('Right');
-    given().when(createCommand({ channels: channelsOf(SETTINGS_MAX_BYTES + 1, 'é') })).thenFails({ type: 'ValidationFailed' });
+    given()
+      .when(createCommand({ channels: channelsOf(SETTINGS_MAX_BYTES + 1, 'é') }))
+      .thenFails({ type: 'ValidationFailed' });
   });
 
   it('refuses an edit that takes the settings over the limit, and records nothing', () => {

@@ -5,13 +5,57 @@ import { watchPrototypes } from '../support/prototypes.js';
 
 // Names a hostile template would try, beside ordinary ones.
 const NAMES = [
-  '.', 'data', 'data.a', 'data.a.0', 'data.a.length', 'data.a.push', 'data.a.__proto__', 'data.a.__proto__.__proto__',
-  '__proto__', 'constructor', 'constructor.constructor', 'event_type.constructor.__proto__.constructor', 'data.constructor',
-  'toString', 'valueOf', 'hasOwnProperty', 'length', 'push', 'event_type', 'event_type.length', 'data_json', 'a', 'b', 'data.b', 'data.a.b',
+  '.',
+  'data',
+  'data.a',
+  'data.a.0',
+  'data.a.length',
+  'data.a.push',
+  'data.a.__proto__',
+  'data.a.__proto__.__proto__',
+  '__proto__',
+  'constructor',
+  'constructor.constructor',
+  'event_type.constructor.__proto__.constructor',
+  'data.constructor',
+  'toString',
+  'valueOf',
+  'hasOwnProperty',
+  'length',
+  'push',
+  'event_type',
+  'event_type.length',
+  'data_json',
+  'a',
+  'b',
+  'data.b',
+  'data.a.b',
 ];
 const nameArb = fc.constantFrom(...NAMES);
 const fragmentArb = fc.oneof(
-  fc.constantFrom('x', ' ', '\n', '  \n', '<!here>', '"', '{', '}', '{{', '}}', '{{{', '}}}', '&', '<', '>', '{{! c }}', '{{> p}}', '{{=<% %>=}}', '{{ }}', '{{#each a}}', '{{$b}}'),
+  fc.constantFrom(
+    'x',
+    ' ',
+    '\n',
+    '  \n',
+    '<!here>',
+    '"',
+    '{',
+    '}',
+    '{{',
+    '}}',
+    '{{{',
+    '}}}',
+    '&',
+    '<',
+    '>',
+    '{{! c }}',
+    '{{> p}}',
+    '{{=<% %>=}}',
+    '{{ }}',
+    '{{#each a}}',
+    '{{$b}}',
+  ),
   nameArb.map((n) => `{{${n}}}`),
   nameArb.map((n) => `{{{${n}}}}`),
   nameArb.map((n) => `{{& ${n}}}`),
@@ -46,7 +90,14 @@ const escapeArb = fc.constantFrom<EscapeMode>('text', 'json', 'slack', 'slack-js
 const KINDS: readonly TemplateErrorKind[] = ['syntax', 'too-deep', 'too-large', 'too-much-work', 'unreadable-data', 'not-json'];
 
 const viewOf = (data: unknown) => {
-  const view = templateView({ eventType: 'object.created', messageId: 'msg_1', timestamp: '2026-11-22T10:00:00.000Z', webhookId: 'wh_abc123def4', webhookName: 'n', data });
+  const view = templateView({
+    eventType: 'object.created',
+    messageId: 'msg_1',
+    timestamp: '2026-11-22T10:00:00.000Z',
+    webhookId: 'wh_abc123def4',
+    webhookName: 'n',
+    data,
+  });
   if (view._tag === 'Left') throw new Error(view.left.message);
   return view.right;
 };

@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type EscapeMode,
-  type TemplateError,
-  TEMPLATE_LIMITS,
-  parseTemplate,
-  renderParsed,
-  templateView,
-} from '../../src/domain/index.js';
+import { type EscapeMode, type TemplateError, TEMPLATE_LIMITS, parseTemplate, renderParsed, templateView } from '../../src/domain/index.js';
 import { watchPrototypes } from '../support/prototypes.js';
 
 const message = (data: unknown) => ({
@@ -33,9 +26,15 @@ describe('what a template renders', () => {
     expect(render('{{event_type}} {{webhook_name}} {{webhook_id}} {{message_id}} {{timestamp}}')).toBe(
       'cluster.execution.completed Cluster alerts wh_abc123def4 msg_2Kq 2026-11-22T10:00:00.000Z',
     );
-    expect(render('{{data.cluster}} {{data.rows}} {{data.ok}} [{{data.none}}] [{{data.missing}}] {{data.tags.1}} [{{data.tags.7}}]', {
-      cluster: 'c-7', rows: 12, ok: false, none: null, tags: ['a', 'b'],
-    })).toBe('c-7 12 false [] [] b []');
+    expect(
+      render('{{data.cluster}} {{data.rows}} {{data.ok}} [{{data.none}}] [{{data.missing}}] {{data.tags.1}} [{{data.tags.7}}]', {
+        cluster: 'c-7',
+        rows: 12,
+        ok: false,
+        none: null,
+        tags: ['a', 'b'],
+      }),
+    ).toBe('c-7 12 false [] [] b []');
   });
 
   it('writes lists and objects as JSON, raw or escaped for the format', () => {
@@ -53,7 +52,14 @@ describe('what a template renders', () => {
 
   it('iterates lists, enters objects, shows truthy values once and skips falsy ones', () => {
     expect(render('{{#data.tags}}<{{.}}>{{/data.tags}}', { tags: ['a', 'b'] })).toBe('<a><b>');
-    expect(render('{{#data.items}}{{name}}={{qty}} {{/data.items}}', { items: [{ name: 'x', qty: 1 }, { name: 'y', qty: 2 }] })).toBe('x=1 y=2 ');
+    expect(
+      render('{{#data.items}}{{name}}={{qty}} {{/data.items}}', {
+        items: [
+          { name: 'x', qty: 1 },
+          { name: 'y', qty: 2 },
+        ],
+      }),
+    ).toBe('x=1 y=2 ');
     expect(render('{{#data.owner}}{{name}} of {{event_type}}{{/data.owner}}', { owner: { name: 'ann' } })).toBe('ann of cluster.execution.completed');
     expect(render('{{#data.flag}}on{{/data.flag}}{{#data.note}}[{{.}}]{{/data.note}}', { flag: true, note: 'n' })).toBe('on[n]');
     for (const falsy of [false, 0, '', null, []]) {
@@ -64,9 +70,12 @@ describe('what a template renders', () => {
   });
 
   it('resolves a name in the innermost section first, then outwards', () => {
-    expect(render('{{#data.items}}{{name}}@{{data.site}}/{{webhook_name}};{{/data.items}}', { site: 's1', items: [{ name: 'a' }, { name: 'b', data: { site: 'own' } }] })).toBe(
-      'a@s1/Cluster alerts;b@own/Cluster alerts;',
-    );
+    expect(
+      render('{{#data.items}}{{name}}@{{data.site}}/{{webhook_name}};{{/data.items}}', {
+        site: 's1',
+        items: [{ name: 'a' }, { name: 'b', data: { site: 'own' } }],
+      }),
+    ).toBe('a@s1/Cluster alerts;b@own/Cluster alerts;');
   });
 
   it('drops comments, and lines holding only section tags, as Mustache does', () => {
@@ -111,7 +120,10 @@ describe('what a template cannot do', () => {
     const prototypes = watchPrototypes();
     expect(render('[{{#data.a.__proto__.__proto__}}{{data.a.push}}{{/data.a.__proto__.__proto__}}]', { a: [] })).toBe('[]');
     expect(
-      render('[{{event_type.constructor.__proto__.constructor}}][{{data.a.constructor}}][{{data.a.length}}][{{event_type.toString}}][{{event_type.length}}][{{data.toString}}][{{constructor}}][{{__proto__}}][{{data.a.push}}][{{hasOwnProperty}}]', { a: [1] }),
+      render(
+        '[{{event_type.constructor.__proto__.constructor}}][{{data.a.constructor}}][{{data.a.length}}][{{event_type.toString}}][{{event_type.length}}][{{data.toString}}][{{constructor}}][{{__proto__}}][{{data.a.push}}][{{hasOwnProperty}}]',
+        { a: [1] },
+      ),
     ).toBe('[][][][][][][][][][]');
     expect(render('{{#data.a.push}}called{{/data.a.push}}{{#constructor}}x{{/constructor}}{{#data.a.length}}len{{/data.a.length}}', { a: [1] })).toBe('');
     expect(prototypes.changes()).toEqual([]);
@@ -143,9 +155,15 @@ describe('what a template cannot do', () => {
   it('stops amplification at the output limit without building the whole output first', () => {
     const started = performance.now();
     for (const zeros of [5_000, 150_000]) {
-      expect(render('{{#data.a}}{{data_json}}{{/data.a}}', { a: Array<number>(zeros).fill(0) }, 'json')).toEqual({ kind: 'too-large', message: 'output exceeds 1 MiB' });
+      expect(render('{{#data.a}}{{data_json}}{{/data.a}}', { a: Array<number>(zeros).fill(0) }, 'json')).toEqual({
+        kind: 'too-large',
+        message: 'output exceeds 1 MiB',
+      });
     }
-    expect(render('{{#data.a}}{{data}}{{/data.a}}', { a: Array<number>(5_000).fill(0) }, 'text', 40_000)).toMatchObject({ kind: 'too-large', message: 'output exceeds 40,000 characters' });
+    expect(render('{{#data.a}}{{data}}{{/data.a}}', { a: Array<number>(5_000).fill(0) }, 'text', 40_000)).toMatchObject({
+      kind: 'too-large',
+      message: 'output exceeds 40,000 characters',
+    });
     expect(render('{{data.s}}', { s: 'x'.repeat(1_601) }, 'text', 1_600)).toMatchObject({ kind: 'too-large' });
     expect(render('{{data.s}}', { s: 'x'.repeat(1_600) }, 'text', 1_600)).toBe('x'.repeat(1_600));
     expect(performance.now() - started).toBeLessThan(2_000);

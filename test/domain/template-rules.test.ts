@@ -16,8 +16,7 @@ type Kind = keyof typeof base;
 // Through the schema, which leaves templates to the rules (channelProblems), so a broken one still makes a channel.
 const channel = (kind: Kind, configs: Record<string, unknown>): Channel => Channel.parse({ channel: kind, configs: { ...base[kind], ...configs } });
 
-const create = (channels: Channel[]) =>
-  createWebhook({ webhook_name: 'Templates', event_types: ['cluster.execution.completed'], channels }, meta());
+const create = (channels: Channel[]) => createWebhook({ webhook_name: 'Templates', event_types: ['cluster.execution.completed'], channels }, meta());
 
 const path = (field: string) => ['channels', 0, 'configs', field];
 
@@ -46,9 +45,13 @@ describe('templates are checked when written', () => {
       channel('webhook', { headers: {}, timeout: 10, payload_template: '{"type": "{{event_type}}", "data": {{{data_json}}}, "n": "{{data.missing}}"}' }),
       channel('slack', {
         message_template: '<!here> *{{event_type}}*{{#data.message}}: {{.}}{{/data.message}}',
-        blocks_template: '[{"type":"section","text":{"type":"mrkdwn","text":"{{webhook_name}}: {{data.message}}"}}{{#data.items}},{"type":"divider"}{{/data.items}}]',
+        blocks_template:
+          '[{"type":"section","text":{"type":"mrkdwn","text":"{{webhook_name}}: {{data.message}}"}}{{#data.items}},{"type":"divider"}{{/data.items}}]',
       }),
-      channel('email', { subject_template: '[{{webhook_name}}] {{event_type}}', body_template: 'Items:\n{{#data.items}}\n- {{name}}\n{{/data.items}}\n{{^data.items}}none{{/data.items}}\n' }),
+      channel('email', {
+        subject_template: '[{{webhook_name}}] {{event_type}}',
+        body_template: 'Items:\n{{#data.items}}\n- {{name}}\n{{/data.items}}\n{{^data.items}}none{{/data.items}}\n',
+      }),
       channel('sms', { message_template: '{{event_type}} {{! a comment }}{{{data.message}}}' }),
     ];
     given()
@@ -86,7 +89,10 @@ describe('templates are checked when written', () => {
       .when(command({ type: 'RenameWebhook', data: { webhook_name: 'Renamed' } }, T2))
       .then({ type: 'WebhookRenamed', version: 1, data: { webhook_name: 'Renamed', at: T2 } });
     // Channels left as they were are not re-checked, so adding one is not blocked by the old one.
-    const added = decide(command({ type: 'UpdateWebhook', data: { channels: [channel('slack', { message_template: '{{#data}} oops' }), httpChannel()] } }, T2), fold([old]));
+    const added = decide(
+      command({ type: 'UpdateWebhook', data: { channels: [channel('slack', { message_template: '{{#data}} oops' }), httpChannel()] } }, T2),
+      fold([old]),
+    );
     expect(added).toMatchObject({ _tag: 'Right', right: [{ type: 'WebhookChannelsChanged' }] });
     given(old)
       .when(command({ type: 'UpdateWebhook', data: { channels: [channel('slack', { message_template: '{{#data}} still broken' })] } }, T2))

@@ -5,7 +5,12 @@ describe('upcasting', () => {
   it('lifts an old event version through each step to the current schema', () => {
     // Suppose a version 0 of WebhookRenamed had carried `{ name }`, and version 1 renamed the field.
     const upcaster = createUpcaster({
-      WebhookRenamed: { 0: (d) => { const { name, ...rest } = d as { name: string }; return { ...rest, webhook_name: name }; } },
+      WebhookRenamed: {
+        0: (d) => {
+          const { name, ...rest } = d as { name: string };
+          return { ...rest, webhook_name: name };
+        },
+      },
     });
     const result = upcaster({ type: 'WebhookRenamed', version: 0, data: { name: 'Ops', at: '2026-11-22T10:00:00.000Z' } });
     expect(result).toEqual({
@@ -23,7 +28,9 @@ describe('upcasting', () => {
   it('has a step from every older version of every event type to the next, up to the version its schema carries', () => {
     const missing = WebhookEvent.options.flatMap((schema) => {
       const type = schema.shape.type.value;
-      return Array.from({ length: schema.shape.version.value - 1 }, (_, i) => i + 1).filter((v) => !webhookUpcasters[type]?.[v]).map((v) => `${type} v${v}`);
+      return Array.from({ length: schema.shape.version.value - 1 }, (_, i) => i + 1)
+        .filter((v) => !webhookUpcasters[type]?.[v])
+        .map((v) => `${type} v${v}`);
     });
     expect(missing).toEqual([]);
   });
@@ -36,7 +43,7 @@ describe('upcasting', () => {
 
   describe('reading events back from our own store (validated when written)', () => {
     const at = '2026-11-22T10:00:00.000Z';
-    it('does not apply the write-time rules again: a name longer than today\'s limit still reads', () => {
+    it("does not apply the write-time rules again: a name longer than today's limit still reads", () => {
       const long = 'x'.repeat(5000);
       expect(readStoredEvent({ type: 'WebhookRenamed', version: 1, data: { webhook_name: long, at } })).toEqual({
         _tag: 'Right',

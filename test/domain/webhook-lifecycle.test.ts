@@ -27,11 +27,11 @@ describe('UpdateWebhook (full and partial)', () => {
   it('records only the fields that changed, in a fixed order', () => {
     given(created())
       .when(update({ ...fullUpdate, webhook_name: 'Renamed', channels: [slackChannel], is_active: false }))
-      .then(
-        { type: 'WebhookRenamed', version: 1, data: { webhook_name: 'Renamed', at: T1 } },
-        channelsChanged([{ ...slackChannel, channel_id: 'ch_2' }]),
-        { type: 'WebhookPaused', version: 1, data: { reason: 'paused on request', automatic: false, at: T1 } },
-      );
+      .then({ type: 'WebhookRenamed', version: 1, data: { webhook_name: 'Renamed', at: T1 } }, channelsChanged([{ ...slackChannel, channel_id: 'ch_2' }]), {
+        type: 'WebhookPaused',
+        version: 1,
+        data: { reason: 'paused on request', automatic: false, at: T1 },
+      });
   });
 
   it('leaves out fields that a partial update does not name', () => {
@@ -41,15 +41,23 @@ describe('UpdateWebhook (full and partial)', () => {
   });
 
   it('resumes a paused webhook when is_active becomes true', () => {
-    given(created(), paused()).when(update({ is_active: true }, T2)).then({ type: 'WebhookResumed', version: 1, data: { at: T2 } });
+    given(created(), paused())
+      .when(update({ is_active: true }, T2))
+      .then({ type: 'WebhookResumed', version: 1, data: { at: T2 } });
   });
 
   it('does not re-check unchanged event types against the catalog', () => {
     const retired = created({ event_types: ['object.retired'] }); // no longer in the catalog
-    given(retired).when(update({ webhook_name: 'New name' })).then({
-      type: 'WebhookRenamed', version: 1, data: { webhook_name: 'New name', at: T1 },
-    });
-    given(retired).when(update({ event_types: ['object.retired', 'object.gone'] })).thenFails({ type: 'ValidationFailed' });
+    given(retired)
+      .when(update({ webhook_name: 'New name' }))
+      .then({
+        type: 'WebhookRenamed',
+        version: 1,
+        data: { webhook_name: 'New name', at: T1 },
+      });
+    given(retired)
+      .when(update({ event_types: ['object.retired', 'object.gone'] }))
+      .thenFails({ type: 'ValidationFailed' });
   });
 
   it('rejects a rule broken by the change, naming the field', () => {
@@ -60,19 +68,29 @@ describe('UpdateWebhook (full and partial)', () => {
 
   it('is not found before creation and after deletion', () => {
     given().when(update(fullUpdate)).thenFails({ type: 'WebhookNotFound' });
-    given(created(), deleted()).when(update({ webhook_name: 'x' })).thenFails({ type: 'WebhookNotFound' });
+    given(created(), deleted())
+      .when(update({ webhook_name: 'x' }))
+      .thenFails({ type: 'WebhookNotFound' });
   });
 });
 
 describe('single-field commands', () => {
   it('renames, changes event types and changes channels', () => {
-    given(created()).when(command({ type: 'RenameWebhook', data: { webhook_name: 'B' } })).then({ type: 'WebhookRenamed', version: 1, data: { webhook_name: 'B', at: T1 } });
-    given(created()).when(command({ type: 'ChangeEventTypes', data: { event_types: ['*'] } })).then({ type: 'WebhookEventTypesChanged', version: 1, data: { event_types: ['*'], at: T1 } });
-    given(created()).when(command({ type: 'ChangeChannels', data: { channels: [slackChannel] } })).then(channelsChanged([{ ...slackChannel, channel_id: 'ch_2' }]));
+    given(created())
+      .when(command({ type: 'RenameWebhook', data: { webhook_name: 'B' } }))
+      .then({ type: 'WebhookRenamed', version: 1, data: { webhook_name: 'B', at: T1 } });
+    given(created())
+      .when(command({ type: 'ChangeEventTypes', data: { event_types: ['*'] } }))
+      .then({ type: 'WebhookEventTypesChanged', version: 1, data: { event_types: ['*'], at: T1 } });
+    given(created())
+      .when(command({ type: 'ChangeChannels', data: { channels: [slackChannel] } }))
+      .then(channelsChanged([{ ...slackChannel, channel_id: 'ch_2' }]));
   });
 
   it('renaming to the same name records nothing', () => {
-    given(created()).when(command({ type: 'RenameWebhook', data: { webhook_name: 'Slack Engineering Alerts' } })).thenNothingHappens();
+    given(created())
+      .when(command({ type: 'RenameWebhook', data: { webhook_name: 'Slack Engineering Alerts' } }))
+      .thenNothingHappens();
   });
 });
 
@@ -84,12 +102,18 @@ describe('pause and resume', () => {
   });
 
   it('pausing a paused webhook and resuming an active one are no-ops', () => {
-    given(created(), paused()).when(command({ type: 'PauseWebhook', data: {} })).thenNothingHappens();
-    given(created()).when(command({ type: 'ResumeWebhook', data: {} })).thenNothingHappens();
+    given(created(), paused())
+      .when(command({ type: 'PauseWebhook', data: {} }))
+      .thenNothingHappens();
+    given(created())
+      .when(command({ type: 'ResumeWebhook', data: {} }))
+      .thenNothingHappens();
   });
 
   it('resumes a paused webhook', () => {
-    given(created(), paused()).when(command({ type: 'ResumeWebhook', data: {} }, T2)).then({ type: 'WebhookResumed', version: 1, data: { at: T2 } });
+    given(created(), paused())
+      .when(command({ type: 'ResumeWebhook', data: {} }, T2))
+      .then({ type: 'WebhookResumed', version: 1, data: { at: T2 } });
   });
 });
 
@@ -98,36 +122,46 @@ describe('secret rotation', () => {
     given(created())
       .when(command({ type: 'RotateWebhookSecret', data: { previous_valid_until: T2 } }))
       .then({ type: 'WebhookSecretRotated', version: 1, data: { previous_valid_until: T2, at: T1 } });
-    given(created(), deleted()).when(command({ type: 'RotateWebhookSecret', data: { previous_valid_until: T2 } })).thenFails({ type: 'WebhookNotFound' });
+    given(created(), deleted())
+      .when(command({ type: 'RotateWebhookSecret', data: { previous_valid_until: T2 } }))
+      .thenFails({ type: 'WebhookNotFound' });
   });
 });
 
 describe('delete', () => {
   it('deletes a live webhook, active or paused', () => {
-    given(created()).when(command({ type: 'DeleteWebhook', data: {} })).then(deleted());
-    given(created(), paused()).when(command({ type: 'DeleteWebhook', data: {} }, T2)).then(deleted(T2));
+    given(created())
+      .when(command({ type: 'DeleteWebhook', data: {} }))
+      .then(deleted());
+    given(created(), paused())
+      .when(command({ type: 'DeleteWebhook', data: {} }, T2))
+      .then(deleted(T2));
   });
 
   it('is idempotent once deleted and terminal for everything else', () => {
-    given(created(), deleted()).when(command({ type: 'DeleteWebhook', data: {} })).thenNothingHappens();
-    const refused: BareCommand[] = [{ type: 'PauseWebhook', data: {} }, { type: 'ResumeWebhook', data: {} }, { type: 'RenameWebhook', data: { webhook_name: 'x' } }];
+    given(created(), deleted())
+      .when(command({ type: 'DeleteWebhook', data: {} }))
+      .thenNothingHappens();
+    const refused: BareCommand[] = [
+      { type: 'PauseWebhook', data: {} },
+      { type: 'ResumeWebhook', data: {} },
+      { type: 'RenameWebhook', data: { webhook_name: 'x' } },
+    ];
     for (const bare of refused) {
       given(created(), deleted()).when(command(bare)).thenFails({ type: 'WebhookNotFound' });
     }
   });
 
   it('cannot delete what never existed', () => {
-    given().when(command({ type: 'DeleteWebhook', data: {} })).thenFails({ type: 'WebhookNotFound' });
+    given()
+      .when(command({ type: 'DeleteWebhook', data: {} }))
+      .thenFails({ type: 'WebhookNotFound' });
   });
 });
 
 describe('evolve', () => {
   it('keeps created_at and moves updated_at with every recorded change', () => {
-    const history: WebhookEvent[] = [
-      created(),
-      { type: 'WebhookRenamed', version: 1, data: { webhook_name: 'B', at: T1 } },
-      paused(T2),
-    ];
+    const history: WebhookEvent[] = [created(), { type: 'WebhookRenamed', version: 1, data: { webhook_name: 'B', at: T1 } }, paused(T2)];
     expect(fold(history)).toEqual({
       status: 'paused',
       paused_reason: 'paused on request',

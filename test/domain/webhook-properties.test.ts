@@ -98,7 +98,10 @@ const assertRulesHold = (state: WebhookState) => {
 
 describe('webhook decider properties', () => {
   it('never produces a state that breaks a rule, and never throws', () => {
-    fc.assert(fc.property(commandsArb, (commands) => void run(commands)), { numRuns: 300 });
+    fc.assert(
+      fc.property(commandsArb, (commands) => void run(commands)),
+      { numRuns: 300 },
+    );
   });
 
   it('folding a history twice, or after a JSON round-trip through the upcaster, gives the same state', () => {

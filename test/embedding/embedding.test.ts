@@ -102,7 +102,11 @@ describe('hookledger/memory: the use cases in process', () => {
 
 describe('hookledger/memory: private destinations', () => {
   const caller = { organizationId: 'org-1', actor: 'embedded', catalog: dottedCatalog };
-  const settings = { webhook_name: 'Local', event_types: ['cluster.*'], channels: [{ channel: 'webhook' as const, configs: { url: 'http://localhost:3000/hook' } }] };
+  const settings = {
+    webhook_name: 'Local',
+    event_types: ['cluster.*'],
+    channels: [{ channel: 'webhook' as const, configs: { url: 'http://localhost:3000/hook' } }],
+  };
 
   it('refuses a localhost URL by default, and takes it when the embedder allows private destinations', async () => {
     expect(await createEmbeddedHookledger().create(caller, settings)).toMatchObject({

@@ -70,14 +70,20 @@ describe.each<StoreKind>(await availableKinds('sqlite-file', 'memory', 'postgres
   });
 
   describe('the 64 KiB limit on one webhook’s settings', () => {
-    const slack = (i: number, text: string) => ({ channel: 'slack', configs: { webhook_url: 'https://hooks.slack.com/services/T/B/X', channel: `#c${i}`, message_template: text } });
+    const slack = (i: number, text: string) => ({
+      channel: 'slack',
+      configs: { webhook_url: 'https://hooks.slack.com/services/T/B/X', channel: `#c${i}`, message_template: text },
+    });
     const big = (n: number) => Array.from({ length: n }, (_, i) => slack(i, 'x'.repeat(9_000)));
 
     it('refuses to create or grow a webhook past it with 422 at the body’s root, and records nothing', async () => {
       const before = await h.eventCount();
       const res = await h.request('POST', `${W}/`, { key, body: webhookBody({ channels: big(8) }) });
       expect(res.status).toBe(422);
-      expect(res.body.error).toMatchObject({ type: 'ValidationError', details: [{ path: [], message: expect.stringMatching(/^the settings take \d+ bytes as canonical JSON; at most 65536/) }] });
+      expect(res.body.error).toMatchObject({
+        type: 'ValidationError',
+        details: [{ path: [], message: expect.stringMatching(/^the settings take \d+ bytes as canonical JSON; at most 65536/) }],
+      });
       const id = await create();
       const grown = await h.request('PUT', `${W}/${id}`, { key, body: webhookBody({ channels: big(8) }) });
       expect(grown.status).toBe(422);

@@ -8,8 +8,19 @@ import { waitFor } from '../support/wait-for.js';
 
 const W = '/v1/organizations/webhooks';
 
-interface Attempt { message_id: string; event_type: string; channel: string; attempt: number; status: string; response_body: string | null; error: string | null }
-interface Page { results: Attempt[]; pagination: { limit: number; next_cursor: string | null; has_more: boolean } }
+interface Attempt {
+  message_id: string;
+  event_type: string;
+  channel: string;
+  attempt: number;
+  status: string;
+  response_body: string | null;
+  error: string | null;
+}
+interface Page {
+  results: Attempt[];
+  pagination: { limit: number; next_cursor: string | null; has_more: boolean };
+}
 
 describe('the size bound of one attempt in the log', () => {
   it('cuts text to a byte budget as JSON encodes it: a prefix that fits, and the next character would not', () => {
@@ -65,7 +76,10 @@ describe.each<StoreKind>(await availableKinds('sqlite-file', 'postgres'))('the d
     const hook = await h.request('POST', `${W}/`, { key, body: webhookBody({ event_types: ['object.*'], channels }) });
     expect(hook.status, hook.text).toBe(201);
     hookId = hook.body.webhook_id;
-    const other = await h.request('POST', `${W}/`, { key, body: webhookBody({ event_types: ['cluster.*'], channels: [{ channel: 'webhook', configs: { url: `${receiver.url}/o` } }] }) });
+    const other = await h.request('POST', `${W}/`, {
+      key,
+      body: webhookBody({ event_types: ['cluster.*'], channels: [{ channel: 'webhook', configs: { url: `${receiver.url}/o` } }] }),
+    });
     otherHookId = other.body.webhook_id;
     // 30 object.created and 10 object.deleted: 120 attempts, 30 of them for object.deleted.
     for (let n = 0; n < 40; n++) {
@@ -74,7 +88,7 @@ describe.each<StoreKind>(await availableKinds('sqlite-file', 'postgres'))('the d
       expect(res.status).toBe(202);
       published.push({ id: res.body.message_id, type, n });
     }
-    await waitFor(async () => (await pageAll(`${W}/${hookId}/deliveries?limit=100`)).length === 120, 30_000, "all 120 recorded attempts");
+    await waitFor(async () => (await pageAll(`${W}/${hookId}/deliveries?limit=100`)).length === 120, 30_000, 'all 120 recorded attempts');
   }, 90_000);
   afterAll(async () => {
     await receiver?.close();
@@ -85,7 +99,7 @@ describe.each<StoreKind>(await availableKinds('sqlite-file', 'postgres'))('the d
   /** Follows next_cursor from `path` to the end. */
   const pageAll = async (path: string): Promise<Attempt[]> => {
     const out: Attempt[] = [];
-    for (let cursor: string | null = null; ; ) {
+    for (let cursor: string | null = null; ;) {
       const res = await get(`${path}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
       expect(res.status, res.text).toBe(200);
       out.push(...(res.body as Page).results);
@@ -117,7 +131,20 @@ describe.each<StoreKind>(await availableKinds('sqlite-file', 'postgres'))('the d
     expect(first.body.results.map((a: Attempt) => a.message_id)).toContain(published.at(-1)!.id);
     expect(third.body.results.map((a: Attempt) => a.message_id)).toContain(published[0]!.id);
     // No payload in the log.
-    for (const a of all) expect(Object.keys(a).sort()).toEqual(['at', 'attempt', 'channel', 'delivery_status', 'error', 'event_type', 'latency_ms', 'message_id', 'response_body', 'status', 'status_code']);
+    for (const a of all)
+      expect(Object.keys(a).sort()).toEqual([
+        'at',
+        'attempt',
+        'channel',
+        'delivery_status',
+        'error',
+        'event_type',
+        'latency_ms',
+        'message_id',
+        'response_body',
+        'status',
+        'status_code',
+      ]);
     expect(JSON.stringify(all)).not.toContain('event number');
   });
 
@@ -128,7 +155,11 @@ describe.each<StoreKind>(await availableKinds('sqlite-file', 'postgres'))('the d
     const first = await get(`${W}/${hookId}/deliveries?event_type=object.deleted&limit=20`);
     const cursor = first.body.pagination.next_cursor as string;
     // The same cursor with other filters, or for another webhook, is not ours to continue.
-    for (const path of [`${W}/${hookId}/deliveries?cursor=${cursor}`, `${W}/${hookId}/deliveries?event_type=object.created&cursor=${cursor}`, `${W}/${otherHookId}/deliveries?event_type=object.deleted&cursor=${cursor}`]) {
+    for (const path of [
+      `${W}/${hookId}/deliveries?cursor=${cursor}`,
+      `${W}/${hookId}/deliveries?event_type=object.created&cursor=${cursor}`,
+      `${W}/${otherHookId}/deliveries?event_type=object.deleted&cursor=${cursor}`,
+    ]) {
       const res = await get(path);
       expect(res.status, path).toBe(422);
       expect(res.body.error.details[0].path).toEqual(['cursor']);
@@ -163,7 +194,10 @@ describe.each<StoreKind>(await availableKinds('sqlite-file', 'postgres'))('the d
     expect(new Date(res.body.accepted_at).toISOString()).toBe(res.body.accepted_at);
 
     const stranger = await h.newOrg();
-    const strangerHook = await h.request('POST', `${W}/`, { key: stranger.key, body: webhookBody({ event_types: ['object.*'], channels: [{ channel: 'webhook', configs: { url: `${receiver.url}/s` } }] }) });
+    const strangerHook = await h.request('POST', `${W}/`, {
+      key: stranger.key,
+      body: webhookBody({ event_types: ['object.*'], channels: [{ channel: 'webhook', configs: { url: `${receiver.url}/s` } }] }),
+    });
     const cases: [string, string][] = [
       [`${W}/${hookId}/messages/${id}`, stranger.key], // another organization's webhook
       [`${W}/${strangerHook.body.webhook_id}/messages/${id}`, stranger.key], // its own webhook, our message
@@ -201,10 +235,14 @@ describe.each<StoreKind>(await availableKinds('sqlite-file', 'postgres'))('the d
       const event = await h.request('POST', '/v1/events', { key, body: { event_type: 'cluster.created', data } });
       expect(event.status, event.text).toBe(202);
       // The harness retries 0, 50 ms, 100 ms: three attempts per channel, fifteen in all, each sending the 1 MB payload.
-      const all = await waitFor(async () => {
-        const page = (await get(`${W}/${hook.body.webhook_id}/deliveries?limit=100`)).body as Page;
-        return page.results.length === 15 && page.results;
-      }, 30_000, 'fifteen failed attempts');
+      const all = await waitFor(
+        async () => {
+          const page = (await get(`${W}/${hook.body.webhook_id}/deliveries?limit=100`)).body as Page;
+          return page.results.length === 15 && page.results;
+        },
+        30_000,
+        'fifteen failed attempts',
+      );
       expect(failing.received).toHaveLength(15);
       expect(all.every((a) => a.status === 'failed' && a.message_id === event.body.message_id)).toBe(true);
 

@@ -35,7 +35,10 @@ describe('delivery metrics and the failed-attempt log line (real API, worker, SQ
     const r = await startReceiver(answer);
     closers.push(r.close);
     const { key } = await h.newOrg();
-    const res = await h.request('POST', `${W}/`, { key, body: webhookBody({ event_types: ['object.*'], channels: [{ channel: 'webhook', configs: { url: `${r.url}/in`, headers } }] }) });
+    const res = await h.request('POST', `${W}/`, {
+      key,
+      body: webhookBody({ event_types: ['object.*'], channels: [{ channel: 'webhook', configs: { url: `${r.url}/in`, headers } }] }),
+    });
     expect(res.status, res.text).toBe(201);
     const id = res.body.webhook_id as string;
     return {

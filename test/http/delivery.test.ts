@@ -26,18 +26,33 @@ describe.each<StoreKind>(await availableKinds('sqlite-file', 'postgres'))('deliv
     return r;
   };
   const createHook = async (url: string, overrides: Record<string, unknown> = {}, as = key) => {
-    const res = await h.request('POST', `${W}/`, { key: as, body: webhookBody({ event_types: ['object.*'], channels: [{ channel: 'webhook', configs: { url } }], ...overrides }) });
+    const res = await h.request('POST', `${W}/`, {
+      key: as,
+      body: webhookBody({ event_types: ['object.*'], channels: [{ channel: 'webhook', configs: { url } }], ...overrides }),
+    });
     expect(res.status, res.text).toBe(201);
     return res.body as { webhook_id: string; secret: string };
   };
   const publish = async (body: Record<string, unknown>, as = key) => h.request('POST', '/v1/events', { key: as, body });
-  const attempts = async (id: string, query = '') => (await h.request('GET', `${W}/${id}/deliveries${query}`, { key })).body.results as { status: string; attempt: number; status_code: number | null; message_id: string; delivery_status: string }[];
+  const attempts = async (id: string, query = '') =>
+    (await h.request('GET', `${W}/${id}/deliveries${query}`, { key })).body.results as {
+      status: string;
+      attempt: number;
+      status_code: number | null;
+      message_id: string;
+      delivery_status: string;
+    }[];
 
   it('delivers a matching event, signed, to every channel of every matching active webhook, and to nothing else', async () => {
     const a = await receiver();
     const slack = await receiver((_r, res) => res.writeHead(200).end('ok'));
     const other = await receiver();
-    const both = await createHook(`${a.url}/a`, { channels: [{ channel: 'webhook', configs: { url: `${a.url}/a` } }, { channel: 'slack', configs: { webhook_url: `${slack.url}/s` } }] });
+    const both = await createHook(`${a.url}/a`, {
+      channels: [
+        { channel: 'webhook', configs: { url: `${a.url}/a` } },
+        { channel: 'slack', configs: { webhook_url: `${slack.url}/s` } },
+      ],
+    });
     await createHook(`${other.url}/wrong-type`, { event_types: ['cluster.*'] });
     const paused = await createHook(`${other.url}/paused`, { is_active: false });
     const gone = await createHook(`${other.url}/deleted`);
@@ -53,12 +68,14 @@ describe.each<StoreKind>(await availableKinds('sqlite-file', 'postgres'))('deliv
     await waitFor(() => slack.received[0], 10_000, 'the Slack delivery');
     expect(req.headers['webhook-id']).toBe(res.body.message_id);
     expect(new Webhook(both.secret).verify(req.body, req.headers as Record<string, string>)).toEqual({
-      type: 'object.created', timestamp: expect.any(String), data: { id: 'obj_1', size: 42 },
+      type: 'object.created',
+      timestamp: expect.any(String),
+      data: { id: 'obj_1', size: 42 },
     });
     expect(JSON.parse(slack.received[0]!.body).text).toContain('object.created');
     await new Promise((r) => setTimeout(r, 300));
     expect(other.received).toEqual([]);
-    expect((await attempts(paused.webhook_id))).toEqual([]);
+    expect(await attempts(paused.webhook_id)).toEqual([]);
     expect((await attempts(both.webhook_id)).map((x) => x.status)).toEqual(['succeeded', 'succeeded']);
   });
 
@@ -71,7 +88,11 @@ describe.each<StoreKind>(await availableKinds('sqlite-file', 'postgres'))('deliv
     expect(new Set(r.received.map((x) => x.headers['webhook-id']))).toEqual(new Set([body.message_id]));
     for (const x of r.received) expect(() => new Webhook(hook.secret).verify(x.body, x.headers as Record<string, string>)).not.toThrow();
     const log = await waitFor(async () => ((await attempts(hook.webhook_id)).length === 3 ? attempts(hook.webhook_id) : undefined));
-    expect(log.map((x) => [x.attempt, x.status, x.status_code])).toEqual([[3, 'succeeded', 204], [2, 'failed', 500], [1, 'failed', 500]]);
+    expect(log.map((x) => [x.attempt, x.status, x.status_code])).toEqual([
+      [3, 'succeeded', 204],
+      [2, 'failed', 500],
+      [1, 'failed', 500],
+    ]);
     expect((await attempts(hook.webhook_id, '?status=failed')).length).toBe(2);
     const got = await h.request('GET', `${W}/${hook.webhook_id}`, { key });
     expect(got.body.last_error).toEqual({ message: 'HTTP 500', channel: 'webhook', status_code: 500, at: expect.any(String) });
@@ -132,11 +153,19 @@ describe.each<StoreKind>(await availableKinds('sqlite-file', 'postgres'))('deliv
     const r = await receiver((_req, res) => res.writeHead(410).end());
     const hook = await createHook(r.url);
     await publish({ event_type: 'object.created', data: {} });
-    const history = await waitFor(async () => {
-      const res = await h.request('GET', `${W}/${hook.webhook_id}/history`, { key });
-      return res.body.events.find((e: { type: string }) => e.type === 'WebhookPaused') ? res.body.events : undefined;
-    }, 10_000, 'the automatic pause');
-    expect(history.at(-1)).toMatchObject({ type: 'WebhookPaused', actor: 'system:delivery', data: { automatic: true, reason: expect.stringContaining('410 Gone') } });
+    const history = await waitFor(
+      async () => {
+        const res = await h.request('GET', `${W}/${hook.webhook_id}/history`, { key });
+        return res.body.events.find((e: { type: string }) => e.type === 'WebhookPaused') ? res.body.events : undefined;
+      },
+      10_000,
+      'the automatic pause',
+    );
+    expect(history.at(-1)).toMatchObject({
+      type: 'WebhookPaused',
+      actor: 'system:delivery',
+      data: { automatic: true, reason: expect.stringContaining('410 Gone') },
+    });
     expect((await h.request('GET', `${W}/${hook.webhook_id}`, { key })).body.is_active).toBe(false);
     await publish({ event_type: 'object.created', data: {} });
     await new Promise((res) => setTimeout(res, 300));
@@ -200,10 +229,12 @@ describe.each<StoreKind>(await availableKinds('sqlite-file', 'postgres'))('deliv
 
   it('does not let a slow receiver hold back deliveries accepted after it', async () => {
     let slowDone = 0;
-    const slow = await receiver((_req, res) => setTimeout(() => {
-      slowDone = performance.now();
-      res.writeHead(204).end();
-    }, 1500));
+    const slow = await receiver((_req, res) =>
+      setTimeout(() => {
+        slowDone = performance.now();
+        res.writeHead(204).end();
+      }, 1500),
+    );
     const fast = await receiver();
     await createHook(slow.url, { event_types: ['collection.created'] });
     await createHook(fast.url, { event_types: ['collection.deleted'] });

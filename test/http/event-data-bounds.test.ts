@@ -17,7 +17,10 @@ describe('event data nesting is bounded before anything is stored (real API, SQL
     h = await startHarness('sqlite-file', undefined, { worker: true, realClock: true });
     key = (await h.newOrg()).key;
     receiver = await startReceiver();
-    const res = await h.request('POST', `${W}/`, { key, body: webhookBody({ event_types: ['object.*'], channels: [{ channel: 'webhook', configs: { url: receiver.url } }] }) });
+    const res = await h.request('POST', `${W}/`, {
+      key,
+      body: webhookBody({ event_types: ['object.*'], channels: [{ channel: 'webhook', configs: { url: receiver.url } }] }),
+    });
     expect(res.status, res.text).toBe(201);
     webhookId = res.body.webhook_id;
   });
@@ -27,7 +30,11 @@ describe('event data nesting is bounded before anything is stored (real API, SQL
   });
 
   it.each([EVENT_DATA_LIMITS.depth + 1, 5_000, 150_000])('data %i levels deep gets 422 with the path, and nothing is delivered or logged', async (levels) => {
-    const res = await h.request('POST', '/v1/events', { key, headers: { 'content-type': 'application/json' }, rawBody: `{"event_type":"object.created","data":${nestedJson(levels)}}` });
+    const res = await h.request('POST', '/v1/events', {
+      key,
+      headers: { 'content-type': 'application/json' },
+      rawBody: `{"event_type":"object.created","data":${nestedJson(levels)}}`,
+    });
     expect(res.status, res.text).toBe(422);
     expect(res.body.error.type).toBe('ValidationError');
     expect(res.body.error.details[0].path.slice(0, 3)).toEqual(['data', 'a', 'a']);
@@ -38,13 +45,21 @@ describe('event data nesting is bounded before anything is stored (real API, SQL
   });
 
   it('data at the limit is accepted, delivered, and the delivery log still reads as JSON', async () => {
-    const res = await h.request('POST', '/v1/events', { key, headers: { 'content-type': 'application/json' }, rawBody: `{"event_type":"object.created","data":${nestedJson(EVENT_DATA_LIMITS.depth)}}` });
+    const res = await h.request('POST', '/v1/events', {
+      key,
+      headers: { 'content-type': 'application/json' },
+      rawBody: `{"event_type":"object.created","data":${nestedJson(EVENT_DATA_LIMITS.depth)}}`,
+    });
     expect(res.status, res.text).toBe(202);
     await waitFor(() => receiver.received[0], 10_000, 'the delivery');
-    const log = await waitFor(async () => {
-      const r = await h.request('GET', `${W}/${webhookId}/deliveries`, { key });
-      return r.body.results?.length === 1 ? r : undefined;
-    }, 10_000, 'the recorded attempt');
+    const log = await waitFor(
+      async () => {
+        const r = await h.request('GET', `${W}/${webhookId}/deliveries`, { key });
+        return r.body.results?.length === 1 ? r : undefined;
+      },
+      10_000,
+      'the recorded attempt',
+    );
     expect(log.status).toBe(200);
     expect(log.headers.get('content-type')).toContain('application/json');
     // The data itself is read back from the message endpoint, which the log leaves it to.

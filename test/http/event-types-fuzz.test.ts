@@ -19,18 +19,56 @@ describe('fuzzing the catalog and operator routes: no input gets a 500', () => {
   });
   afterAll(() => h.close());
 
-  const nasty = fc.oneof(fc.string(), fc.constantFrom('__proto__', 'constructor', '%', '%00', '..', '.', 'invoice.paid', 'object.created', 'fuzzed', 'a'.repeat(3000)));
+  const nasty = fc.oneof(
+    fc.string(),
+    fc.constantFrom('__proto__', 'constructor', '%', '%00', '..', '.', 'invoice.paid', 'object.created', 'fuzzed', 'a'.repeat(3000)),
+  );
   const keyword = fc.constantFrom(
-    'type', 'properties', 'items', 'prefixItems', 'anyOf', 'oneOf', 'allOf', 'not', 'if', 'then', 'else', '$ref', '$defs', 'definitions', 'required',
-    'enum', 'const', 'minimum', 'multipleOf', 'minLength', 'maxItems', 'uniqueItems', 'additionalProperties', 'contains', 'format', '$schema',
-    '$anchor', '$id', 'pattern', 'dependentSchemas', 'unevaluatedProperties', 'propertyNames', '__proto__',
+    'type',
+    'properties',
+    'items',
+    'prefixItems',
+    'anyOf',
+    'oneOf',
+    'allOf',
+    'not',
+    'if',
+    'then',
+    'else',
+    '$ref',
+    '$defs',
+    'definitions',
+    'required',
+    'enum',
+    'const',
+    'minimum',
+    'multipleOf',
+    'minLength',
+    'maxItems',
+    'uniqueItems',
+    'additionalProperties',
+    'contains',
+    'format',
+    '$schema',
+    '$anchor',
+    '$id',
+    'pattern',
+    'dependentSchemas',
+    'unevaluatedProperties',
+    'propertyNames',
+    '__proto__',
   );
   const schema = fc.letrec((tie) => ({
-    node: fc.dictionary(keyword, fc.oneof({ depthSize: 'small' }, fc.jsonValue({ maxDepth: 2 }), tie('node'), fc.array(tie('node'), { maxLength: 3 })), { maxKeys: 5 }),
+    node: fc.dictionary(keyword, fc.oneof({ depthSize: 'small' }, fc.jsonValue({ maxDepth: 2 }), tie('node'), fc.array(tie('node'), { maxLength: 3 })), {
+      maxKeys: 5,
+    }),
   })).node;
   const body = fc.oneof(
     fc.jsonValue({ maxDepth: 3 }),
-    fc.record({ name: fc.oneof(nasty, fc.constantFrom('invoice.paid', 'fuzz.one', 'FUZZ_ONE')), schema, description: fc.option(nasty, { nil: undefined }) }, { requiredKeys: ['name'] }),
+    fc.record(
+      { name: fc.oneof(nasty, fc.constantFrom('invoice.paid', 'fuzz.one', 'FUZZ_ONE')), schema, description: fc.option(nasty, { nil: undefined }) },
+      { requiredKeys: ['name'] },
+    ),
     fc.record({ event_type: fc.constantFrom('invoice.paid', 'fuzz.one', 'object.created'), data: fc.jsonValue({ maxDepth: 4 }) }),
     fc.record({ name: nasty, catalog: fc.option(nasty, { nil: undefined }) }),
   );
@@ -39,14 +77,24 @@ describe('fuzzing the catalog and operator routes: no input gets a 500', () => {
   const request = fc.record({
     method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE'),
     path: fc.oneof(
-      fc.constantFrom('/v1/event-types', '/v1/event-types/invoice.paid', '/v1/event-types/history', '/v1/events', '/v1/admin/organizations', '/v1/admin/organizations/fuzzed/keys'),
+      fc.constantFrom(
+        '/v1/event-types',
+        '/v1/event-types/invoice.paid',
+        '/v1/event-types/history',
+        '/v1/events',
+        '/v1/admin/organizations',
+        '/v1/admin/organizations/fuzzed/keys',
+      ),
       segment.map((s) => `/v1/event-types/${s}`),
       nasty.map((s) => `/v1/event-types?limit=${encodeURIComponent(s)}&offset=${encodeURIComponent(s)}`),
       nasty.map((s) => `/v1/event-types/history?cursor=${encodeURIComponent(s)}`),
       segment.map((s) => `/v1/admin/organizations/${s}/keys/${s}`),
     ),
     body,
-    ifMatch: fc.option(nasty.map((s) => s.replace(/[^\x20-\x7e]/g, '')), { nil: undefined }),
+    ifMatch: fc.option(
+      nasty.map((s) => s.replace(/[^\x20-\x7e]/g, '')),
+      { nil: undefined },
+    ),
     as: fc.constantFrom('organization', 'operator'),
   });
 

@@ -30,7 +30,14 @@ for (const kind of await availableKinds('sqlite-file', 'postgres')) {
       const all = await h.request('GET', T, { key });
       expect(all.status).toBe(200);
       expect(all.body).toMatchObject({ catalog: 'dotted', revision: 0, total: 22, pagination: { limit: 100, offset: 0, has_more: false } });
-      expect(all.body.event_types[0]).toEqual({ name: 'object.created', description: 'New object ingested.', category: 'Object Lifecycle', cache_scope: 'KEY', schema: null, archived: false });
+      expect(all.body.event_types[0]).toEqual({
+        name: 'object.created',
+        description: 'New object ingested.',
+        category: 'Object Lifecycle',
+        cache_scope: 'KEY',
+        schema: null,
+        archived: false,
+      });
       expect(all.headers.get('etag')).toBe('"0"');
       const page = await h.request('GET', `${T}?limit=5&offset=20`, { key });
       expect(page.body.event_types.map((t: { name: string }) => t.name)).toEqual(['trigger.execution.failed', 'taxonomy.created']);
@@ -47,7 +54,12 @@ for (const kind of await availableKinds('sqlite-file', 'postgres')) {
       };
       expect(await refused({ name: 'Invoice.Paid' })).toEqual([['name']]);
       expect(await refused({ name: 'object.created' })).toEqual([['name']]);
-      expect(await refused({ name: 'invoice.paid', schema: { type: 'object', properties: { a: { type: 'strin' } } } })).toContainEqual(['schema', 'properties', 'a', 'type']);
+      expect(await refused({ name: 'invoice.paid', schema: { type: 'object', properties: { a: { type: 'strin' } } } })).toContainEqual([
+        'schema',
+        'properties',
+        'a',
+        'type',
+      ]);
       expect(await refused({ name: 'invoice.paid', schema: { type: 'string', pattern: '^(a+)+$' } })).toEqual([['schema', 'pattern']]);
       expect(await refused({ name: 'invoice.paid', schema: { $ref: 'http://169.254.169.254/latest' } })).toEqual([['schema', '$ref']]);
       expect(await refused({ name: 'invoice.paid', schema: { $ref: '#/$defs/missing' } })).toEqual([['schema']]);
@@ -64,7 +76,9 @@ for (const kind of await availableKinds('sqlite-file', 'postgres')) {
       // The seed, then the addition.
       expect(res.headers.get('etag')).toBe('"2"');
       expect((await h.request('GET', `${T}/invoice.paid`, { key })).body).toEqual(res.body);
-      expect((await h.request('POST', T, { key, body: invoicePaid })).body.error.details).toEqual([{ path: ['name'], message: expect.stringContaining('exists already') }]);
+      expect((await h.request('POST', T, { key, body: invoicePaid })).body.error.details).toEqual([
+        { path: ['name'], message: expect.stringContaining('exists already') },
+      ]);
       // Another organization's catalog is its own.
       expect((await h.request('GET', `${T}/invoice.paid`, { key: other })).status).toBe(404);
       expect((await h.request('POST', '/v1/events', { key: other, body: { event_type: 'invoice.paid', data: {} } })).status).toBe(422);
@@ -75,7 +89,9 @@ for (const kind of await availableKinds('sqlite-file', 'postgres')) {
       expect(bad.status).toBe(422);
       // The first problem (checking stops there, so a failing check costs no more than a passing one).
       expect(bad.body.error.details.map((d: { path: unknown[] }) => d.path)).toEqual([['data', 'amount']]);
-      expect((await h.request('POST', '/v1/events', { key, body: { event_type: 'invoice.paid', data: { amount: 1, lines: ['a', 2] } } })).body.error.details[0].path).toEqual(['data', 'lines', 1]);
+      expect(
+        (await h.request('POST', '/v1/events', { key, body: { event_type: 'invoice.paid', data: { amount: 1, lines: ['a', 2] } } })).body.error.details[0].path,
+      ).toEqual(['data', 'lines', 1]);
       const missing = await h.request('POST', '/v1/events', { key, body: { event_type: 'invoice.paid', data: {} } });
       expect(missing.body.error.details).toEqual([{ path: ['data', 'amount'], message: "must have required property 'amount'" }]);
       expect((await h.request('POST', '/v1/events', { key, body: { event_type: 'invoice.paid', data: { amount: 12.5 } } })).status).toBe(202);
@@ -110,7 +126,11 @@ for (const kind of await availableKinds('sqlite-file', 'postgres')) {
       const etag = current.headers.get('etag')!;
       expect((await h.request('PUT', `${T}/invoice.paid`, { key, body: { description: 'x' }, headers: { 'if-match': '"1"' } })).status).toBe(412);
       expect((await h.request('PUT', `${T}/nope.nope`, { key, body: {} })).status).toBe(404);
-      const put = await h.request('PUT', `${T}/invoice.paid`, { key, body: { description: 'Paid in full.', category: 'Billing', cache_scope: 'KEY' }, headers: { 'if-match': etag } });
+      const put = await h.request('PUT', `${T}/invoice.paid`, {
+        key,
+        body: { description: 'Paid in full.', category: 'Billing', cache_scope: 'KEY' },
+        headers: { 'if-match': etag },
+      });
       expect(put.status).toBe(200);
       // Replaced: the schema left out is gone, archived left out is false.
       expect(put.body).toEqual({ name: 'invoice.paid', description: 'Paid in full.', category: 'Billing', cache_scope: 'KEY', schema: null, archived: false });
@@ -133,7 +153,11 @@ for (const kind of await availableKinds('sqlite-file', 'postgres')) {
     });
 
     it('is for organization keys: an operator key gets 403', async () => {
-      const operator = await createOperatorKey({ organizations: h.container.get(TOKENS.Organizations), keys: h.container.get(TOKENS.KeyMaterial), clock: h.clock });
+      const operator = await createOperatorKey({
+        organizations: h.container.get(TOKENS.Organizations),
+        keys: h.container.get(TOKENS.KeyMaterial),
+        clock: h.clock,
+      });
       if (operator._tag === 'Left') throw new Error(operator.left.message);
       const res = await h.request('GET', T, { key: operator.right.key });
       expect(res.status).toBe(403);

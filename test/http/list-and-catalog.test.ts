@@ -13,7 +13,10 @@ describe('list, event types and health over HTTP', () => {
     key = (await h.newOrg()).key;
     const subscriptions = [['*'], ['object.*'], ['object.created'], ['cluster.*'], ['collection.created']];
     for (let i = 0; i < 25; i++) {
-      const res = await h.request('POST', `${W}/`, { key, body: webhookBody({ webhook_name: `Hook ${i}`, event_types: subscriptions[i % 5], is_active: i % 2 === 0 }) });
+      const res = await h.request('POST', `${W}/`, {
+        key,
+        body: webhookBody({ webhook_name: `Hook ${i}`, event_types: subscriptions[i % 5], is_active: i % 2 === 0 }),
+      });
       ids.push(res.body.webhook_id);
     }
     await h.request('DELETE', `${W}/${ids[0]}`, { key });
@@ -39,7 +42,10 @@ describe('list, event types and health over HTTP', () => {
     let cursor: string | null = null;
     do {
       const res: { body: { results: { webhook_id: string }[]; pagination: { next_cursor: string | null } } } = await h.request(
-        'POST', `${W}/list?limit=7${cursor ? `&cursor=${cursor}` : ''}`, { key });
+        'POST',
+        `${W}/list?limit=7${cursor ? `&cursor=${cursor}` : ''}`,
+        { key },
+      );
       byCursor.push(...res.body.results.map((w) => w.webhook_id));
       cursor = res.body.pagination.next_cursor;
     } while (cursor);
@@ -69,7 +75,14 @@ describe('list, event types and health over HTTP', () => {
   it('serves the organization’s catalog with categories and cache scopes', async () => {
     const res = await h.request('GET', '/v1/event-types', { key });
     expect(res.body.catalog).toBe('dotted');
-    expect(res.body.event_types).toContainEqual({ name: 'object.created', description: 'New object ingested.', category: 'Object Lifecycle', cache_scope: 'KEY', schema: null, archived: false });
+    expect(res.body.event_types).toContainEqual({
+      name: 'object.created',
+      description: 'New object ingested.',
+      category: 'Object Lifecycle',
+      cache_scope: 'KEY',
+      schema: null,
+      archived: false,
+    });
     const upper = await h.newOrg(undefined, 'upper-snake');
     const other = await h.request('GET', '/v1/event-types', { key: upper.key });
     expect(other.body.catalog).toBe('upper-snake');

@@ -12,7 +12,10 @@ const hasPromtool = existsSync(PROMTOOL);
 /** `hookledger worker` as its own process; resolves with the URL of its ops server (from its log). */
 const spawnWorkerOps = (env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> =>
   new Promise((ready, fail) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli.ts', 'worker'], { cwd: root, env: { ...env, HOOKLEDGER_WORKER_METRICS_PORT: '0', LOG_LEVEL: 'info' } });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli.ts', 'worker'], {
+      cwd: root,
+      env: { ...env, HOOKLEDGER_WORKER_METRICS_PORT: '0', LOG_LEVEL: 'info' },
+    });
     let out = '';
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
@@ -63,7 +66,9 @@ describe('/metrics of the API server and of the worker’s ops server', () => {
   it('has the HTTP request duration histogram by method, route template (never the raw path) and status', async () => {
     const text = await (await fetch(`${api}/metrics`)).text();
     expect(text).toContain('# TYPE hookledger_http_request_duration_seconds histogram');
-    expect(text).toMatch(/hookledger_http_request_duration_seconds_count\{method="GET",route="\/v1\/organizations\/webhooks\/\{webhook_id\}",status="401"\} 1\n/);
+    expect(text).toMatch(
+      /hookledger_http_request_duration_seconds_count\{method="GET",route="\/v1\/organizations\/webhooks\/\{webhook_id\}",status="401"\} 1\n/,
+    );
     expect(text).toMatch(/hookledger_http_request_duration_seconds_count\{method="GET",route="unmatched",status="404"\} 1\n/);
     expect(text).toMatch(/hookledger_http_request_duration_seconds_bucket\{method="GET",route="\/healthz",status="200",le="\+Inf"\} 1\n/);
     expect(text).not.toContain('wh_0123456789abcdefghijklmn');

@@ -59,7 +59,9 @@ describe('OpenAPI: every status, header and media type the server answers', () =
     const http = settings.properties.channels.items.oneOf.find((c: Doc) => c.properties.channel.const === 'webhook').properties.configs;
     expect(http.required).toEqual(['url']);
     expect(http.properties.timeout.description).toContain('default 10');
-    const requestSchemas = Object.values(doc.paths as Doc).flatMap((ops) => Object.values(ops as Doc).map((op) => op.requestBody)).filter(Boolean);
+    const requestSchemas = Object.values(doc.paths as Doc)
+      .flatMap((ops) => Object.values(ops as Doc).map((op) => op.requestBody))
+      .filter(Boolean);
     expect(JSON.stringify([requestSchemas, settings])).not.toContain('"default"');
   });
 
@@ -87,7 +89,11 @@ describe('OpenAPI: every status, header and media type the server answers', () =
       .sort((a, b) => Number(a.method === 'delete') - Number(b.method === 'delete'));
     const seen: string[] = [];
     for (const { path, method, op } of operations) {
-      const url = path.replace('{webhook_id}', webhook.webhook_id).replace('{message_id}', message).replace('{name}', 'cluster.execution.failed').replace(/\{\w+\}/g, 'none');
+      const url = path
+        .replace('{webhook_id}', webhook.webhook_id)
+        .replace('{message_id}', message)
+        .replace('{name}', 'cluster.execution.failed')
+        .replace(/\{\w+\}/g, 'none');
       const body = op.requestBody ? (bodies[op.operationId] ?? {}) : undefined;
       const res = await h.request(method.toUpperCase(), url, { key, body });
       expect(res.status, `${method} ${path}: ${res.text.slice(0, 200)}`).toBeLessThan(500);

@@ -17,7 +17,9 @@ describe('zod → OpenAPI schemas (openapi/json-schema.ts)', () => {
   it('keeps a named schema twice when request and answer differ: the side met second gets a suffix, refs follow', () => {
     const writer = schemaWriter();
     writer.toSchema(Settings, 'input');
-    expect(writer.toSchema(z.object({ settings: Settings }), 'output')).toMatchObject({ properties: { settings: { $ref: '#/components/schemas/SettingsOutput' } } });
+    expect(writer.toSchema(z.object({ settings: Settings }), 'output')).toMatchObject({
+      properties: { settings: { $ref: '#/components/schemas/SettingsOutput' } },
+    });
     expect((writer.schemas.SettingsOutput as { required: string[] }).required).toEqual(['name', 'timeout']);
     expect((writer.schemas.Settings as { required: string[] }).required).toEqual(['name']);
     // The same side again reuses its name.

@@ -20,8 +20,12 @@ describe('OpenAPI document', () => {
 
   it('documents every route the server serves, with the same method and path', async () => {
     const doc = (await h.request('GET', '/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
-    const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)).sort();
-    const served = buildApi(h.container, 'test').routes.map((r) => `${r.method.toUpperCase()} ${r.path}`).sort();
+    const documented = Object.entries(doc.paths)
+      .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`))
+      .sort();
+    const served = buildApi(h.container, 'test')
+      .routes.map((r) => `${r.method.toUpperCase()} ${r.path}`)
+      .sort();
     expect(documented).toEqual(served);
     for (const expected of [
       'POST /v1/organizations/webhooks/',
@@ -38,7 +42,8 @@ describe('OpenAPI document', () => {
       'GET /readyz',
       'GET /openapi.json',
       'GET /docs',
-    ]) expect(served).toContain(expected);
+    ])
+      expect(served).toContain(expected);
   });
 
   it('describes request bodies with the same rules that validate them', async () => {

@@ -25,7 +25,12 @@ describe('organizations and API keys over the API, for an operator key (ADR 0020
   it('creates organizations with a catalog preset (recorded as the catalog’s first event) and lists them', async () => {
     const created = await h.request('POST', O, { key: operator, body: { name: 'acme', catalog: 'upper-snake' } });
     expect(created.status).toBe(201);
-    expect(created.body).toEqual({ organization_id: expect.stringMatching(/^int_/), name: 'acme', catalog: 'upper-snake', created_at: '2026-11-22T10:00:00.000Z' });
+    expect(created.body).toEqual({
+      organization_id: expect.stringMatching(/^int_/),
+      name: 'acme',
+      catalog: 'upper-snake',
+      created_at: '2026-11-22T10:00:00.000Z',
+    });
     expect(created.headers.get('location')).toBe(`${O}/${created.body.organization_id}/keys`);
     expect((await h.request('POST', O, { key: operator, body: { name: 'acme' } })).status).toBe(409);
     expect((await h.request('POST', O, { key: operator, body: { name: 'x', catalog: 'camel' } })).body.error.details[0].path).toEqual(['catalog']);
@@ -41,7 +46,14 @@ describe('organizations and API keys over the API, for an operator key (ADR 0020
   it('creates a key shown once, lists keys with name, created_at and last_used_at, revokes them', async () => {
     const created = await h.request('POST', `${O}/acme/keys`, { key: operator, body: { name: 'ci' } });
     expect(created.status).toBe(201);
-    expect(created.body).toEqual({ key_id: expect.any(String), key: expect.stringMatching(/^sk_/), name: 'ci', created_at: '2026-11-22T10:00:00.000Z', last_used_at: null, revoked_at: null });
+    expect(created.body).toEqual({
+      key_id: expect.any(String),
+      key: expect.stringMatching(/^sk_/),
+      name: 'ci',
+      created_at: '2026-11-22T10:00:00.000Z',
+      last_used_at: null,
+      revoked_at: null,
+    });
     const key = created.body.key as string;
     const types = await h.request('GET', '/v1/event-types', { key });
     expect(types.body).toMatchObject({ catalog: 'upper-snake', revision: 1, total: 28 });
@@ -50,7 +62,9 @@ describe('organizations and API keys over the API, for an operator key (ADR 0020
 
     const listed = async () => (await h.request('GET', `${O}/acme/keys`, { key: operator })).body.results;
     await waitFor(async () => (await listed())[0].last_used_at === '2026-11-22T10:00:00.000Z');
-    expect(await listed()).toEqual([{ key_id: created.body.key_id, name: 'ci', created_at: '2026-11-22T10:00:00.000Z', last_used_at: '2026-11-22T10:00:00.000Z', revoked_at: null }]);
+    expect(await listed()).toEqual([
+      { key_id: created.body.key_id, name: 'ci', created_at: '2026-11-22T10:00:00.000Z', last_used_at: '2026-11-22T10:00:00.000Z', revoked_at: null },
+    ]);
     // Within the minute another use writes nothing; after it, one write.
     h.clock.advance(30_000);
     await h.request('GET', '/v1/event-types', { key });
@@ -67,7 +81,13 @@ describe('organizations and API keys over the API, for an operator key (ADR 0020
   });
 
   it('answers 403 to an organization key, 401 without a key', async () => {
-    for (const [method, path] of [['GET', O], ['POST', O], ['GET', `${O}/existing/keys`], ['POST', `${O}/existing/keys`], ['DELETE', `${O}/existing/keys/AAAAAAAAAAAA`]] as const) {
+    for (const [method, path] of [
+      ['GET', O],
+      ['POST', O],
+      ['GET', `${O}/existing/keys`],
+      ['POST', `${O}/existing/keys`],
+      ['DELETE', `${O}/existing/keys/AAAAAAAAAAAA`],
+    ] as const) {
       const res = await h.request(method, path, { key: orgKey, body: method === 'POST' ? { name: 'x' } : undefined });
       expect(res.status, `${method} ${path}`).toBe(403);
       expect(res.body.error.type).toBe('Forbidden');

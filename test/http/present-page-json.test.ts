@@ -24,7 +24,13 @@ describe('the list body as JSON text from cached parts (ADR 0022)', () => {
   it('is the bytes JSON.stringify gives, and the same text again for the same row objects', () => {
     const first = presentWebhookPageJson(rows, pagination, 5);
     expect(first).toBe(expected(rows, pagination, 5));
-    expect(presentWebhookPageJson(rows.map((r) => ({ ...r })), pagination, 5)).toBe(first);
+    expect(
+      presentWebhookPageJson(
+        rows.map((r) => ({ ...r })),
+        pagination,
+        5,
+      ),
+    ).toBe(first);
   });
 
   it('follows any change: a version, a last error, another state object, the pagination or the total', () => {

@@ -11,7 +11,14 @@ const root = resolve(import.meta.dirname, '../..');
 // unchanged (ADR 0022), so a write through one must show at once in the other.
 describe('read-your-writes across two API processes on one SQLite file', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hookledger-ryw-'));
-  const env = { ...process.env, DATABASE_URL: `sqlite:${join(dir, 'h.db')}`, PORT: '0', LOG_LEVEL: 'warn', HOOKLEDGER_RATE_LIMIT: '0', HOOKLEDGER_WORKER: 'false' };
+  const env = {
+    ...process.env,
+    DATABASE_URL: `sqlite:${join(dir, 'h.db')}`,
+    PORT: '0',
+    LOG_LEVEL: 'warn',
+    HOOKLEDGER_RATE_LIMIT: '0',
+    HOOKLEDGER_WORKER: 'false',
+  };
   const children: ChildProcess[] = [];
   let a = '';
   let b = '';
@@ -22,7 +29,10 @@ describe('read-your-writes across two API processes on one SQLite file', () => {
     const cli = (...args: string[]) => execFileSync(process.execPath, ['--import', 'tsx', 'src/main/cli.ts', ...args], { cwd: root, env, encoding: 'utf8' });
     const keyOf = (org: string) => {
       cli('orgs', 'create', org);
-      return cli('keys', 'create', '--org', org).split('\n').find((l) => l.startsWith('sk_'))!.trim();
+      return cli('keys', 'create', '--org', org)
+        .split('\n')
+        .find((l) => l.startsWith('sk_'))!
+        .trim();
     };
     headers = { authorization: `Bearer ${keyOf('ryw')}`, 'content-type': 'application/json' };
     otherOrg = { authorization: `Bearer ${keyOf('ryw-other')}` };
@@ -52,16 +62,26 @@ describe('read-your-writes across two API processes on one SQLite file', () => {
     for (let i = 0; i < 2; i++) expect(await get(b, id)).toMatchObject({ status: 200, etag: '"1"', body: { webhook_name: 'first', version: 1 } });
 
     for (let version = 2; version <= 4; version++) {
-      const patched = await fetch(`${a}/v1/organizations/webhooks/${id}`, { method: 'PATCH', headers: { ...headers, 'if-match': `"${version - 1}"` }, body: JSON.stringify({ webhook_name: `v${version}` }) });
+      const patched = await fetch(`${a}/v1/organizations/webhooks/${id}`, {
+        method: 'PATCH',
+        headers: { ...headers, 'if-match': `"${version - 1}"` },
+        body: JSON.stringify({ webhook_name: `v${version}` }),
+      });
       expect(patched.status).toBe(200);
       expect(patched.headers.get('etag')).toBe(`"${version}"`);
       expect(await get(b, id)).toMatchObject({ status: 200, etag: `"${version}"`, body: { webhook_name: `v${version}`, version } });
-      const list = (await (await fetch(`${b}/v1/organizations/webhooks/list?limit=100`, { method: 'POST', headers })).json()) as { results: { webhook_id: string; version: number }[] };
+      const list = (await (await fetch(`${b}/v1/organizations/webhooks/list?limit=100`, { method: 'POST', headers })).json()) as {
+        results: { webhook_id: string; version: number }[];
+      };
       expect(list.results.find((w) => w.webhook_id === id)?.version).toBe(version);
     }
 
     // B's If-Match is checked against the log, not against what B read before.
-    const stale = await fetch(`${b}/v1/organizations/webhooks/${id}`, { method: 'PATCH', headers: { ...headers, 'if-match': '"3"' }, body: JSON.stringify({ webhook_name: 'stale' }) });
+    const stale = await fetch(`${b}/v1/organizations/webhooks/${id}`, {
+      method: 'PATCH',
+      headers: { ...headers, 'if-match': '"3"' },
+      body: JSON.stringify({ webhook_name: 'stale' }),
+    });
     expect(stale.status).toBe(412);
     // Another organization's key: a 404, also from a process that holds the webhook in memory.
     expect((await get(b, id, otherOrg)).status).toBe(404);

@@ -19,7 +19,9 @@ describe('templates over HTTP (SQLite file): a template that cannot render is a 
     const events = await h.eventCount();
     const res = await h.request('POST', `${W}/`, {
       key,
-      body: webhookBody({ channels: [{ channel: 'webhook', configs: { url: 'https://example.com/hook' } }, slack({ blocks_template: '[{{#data.items}}{"type":"divider"}]' })] }),
+      body: webhookBody({
+        channels: [{ channel: 'webhook', configs: { url: 'https://example.com/hook' } }, slack({ blocks_template: '[{{#data.items}}{"type":"divider"}]' })],
+      }),
     });
     expect(res.status, res.text).toBe(422);
     expect(res.body.error).toMatchObject({
@@ -34,11 +36,17 @@ describe('templates over HTTP (SQLite file): a template that cannot render is a 
     const created = (await h.request('POST', `${W}/`, { key, body: webhookBody() })).body as { webhook_id: string; version: number };
     const events = await h.eventCount();
     const bad = [slack({ message_template: 'ok', blocks_template: '{"type": "section"}' })];
-    for (const [method, body] of [['PUT', webhookBody({ channels: bad })], ['PATCH', { channels: bad }]] as const) {
+    for (const [method, body] of [
+      ['PUT', webhookBody({ channels: bad })],
+      ['PATCH', { channels: bad }],
+    ] as const) {
       const res = await h.request(method, `${W}/${created.webhook_id}`, { key, body });
       expect(res.status, `${method}: ${res.text}`).toBe(422);
       expect(res.body.error.details).toEqual([
-        { path: ['channels', 0, 'configs', 'blocks_template'], message: 'rendered for a sample webhook.test event, the output must be a JSON array of blocks, not an object' },
+        {
+          path: ['channels', 0, 'configs', 'blocks_template'],
+          message: 'rendered for a sample webhook.test event, the output must be a JSON array of blocks, not an object',
+        },
       ]);
     }
     expect(await h.eventCount()).toBe(events);
@@ -48,7 +56,10 @@ describe('templates over HTTP (SQLite file): a template that cannot render is a 
 
   it('a template that renders is accepted and stored as written', async () => {
     const template = '{"type": "{{event_type}}", "data": {{{data_json}}}}';
-    const res = await h.request('POST', `${W}/`, { key, body: webhookBody({ channels: [{ channel: 'webhook', configs: { url: 'https://example.com/t', payload_template: template } }] }) });
+    const res = await h.request('POST', `${W}/`, {
+      key,
+      body: webhookBody({ channels: [{ channel: 'webhook', configs: { url: 'https://example.com/t', payload_template: template } }] }),
+    });
     expect(res.status, res.text).toBe(201);
     expect(res.body.channels[0].configs.payload_template).toBe(template);
   });

@@ -12,7 +12,10 @@ describe('settings that can never be sent are refused when written (over HTTP)',
 
   beforeAll(async () => {
     // As in production: HOOKLEDGER_ALLOW_PRIVATE_DESTINATIONS unset means false; the harness defaults it to true.
-    [strict, open] = await Promise.all([startHarness('sqlite-file', undefined, { env: { HOOKLEDGER_ALLOW_PRIVATE_DESTINATIONS: 'false' } }), startHarness('sqlite-file')]);
+    [strict, open] = await Promise.all([
+      startHarness('sqlite-file', undefined, { env: { HOOKLEDGER_ALLOW_PRIVATE_DESTINATIONS: 'false' } }),
+      startHarness('sqlite-file'),
+    ]);
     [strictKey, openKey] = [(await strict.newOrg()).key, (await open.newOrg()).key];
   });
   afterAll(() => Promise.all([strict?.close(), open?.close()]));
@@ -21,7 +24,13 @@ describe('settings that can never be sent are refused when written (over HTTP)',
     const before = await strict.eventCount();
     for (const [channels, path] of [
       [[{ channel: 'webhook', configs: { url } }], ['channels', 0, 'configs', 'url']],
-      [[{ channel: 'webhook', configs: { url: 'https://example.com/hook' } }, { channel: 'slack', configs: { webhook_url: url } }], ['channels', 1, 'configs', 'webhook_url']],
+      [
+        [
+          { channel: 'webhook', configs: { url: 'https://example.com/hook' } },
+          { channel: 'slack', configs: { webhook_url: url } },
+        ],
+        ['channels', 1, 'configs', 'webhook_url'],
+      ],
     ] as const) {
       const res = await strict.request('POST', `${W}/`, { key: strictKey, body: webhookBody({ channels }) });
       expect(res.status, res.text).toBe(422);
@@ -34,7 +43,10 @@ describe('settings that can never be sent are refused when written (over HTTP)',
     const created = await strict.request('POST', `${W}/`, { key: strictKey, body: webhookBody() });
     expect(created.status, created.text).toBe(201);
     const path = `${W}/${created.body.webhook_id}`;
-    const res = await strict.request('PATCH', path, { key: strictKey, body: { channels: [{ channel: 'webhook', configs: { url: 'http://169.254.169.254/x' } }] } });
+    const res = await strict.request('PATCH', path, {
+      key: strictKey,
+      body: { channels: [{ channel: 'webhook', configs: { url: 'http://169.254.169.254/x' } }] },
+    });
     expect(res.status, res.text).toBe(422);
     expect(res.body.error.details).toEqual([{ path: ['channels', 0, 'configs', 'url'], message: expect.stringContaining('169.254.169.254') }]);
     expect((await strict.request('GET', path, { key: strictKey })).body.channels).toEqual(created.body.channels);

@@ -104,7 +104,13 @@ describe.each<StoreKind>(await availableKinds('sqlite-file', 'memory', 'postgres
     expect(same.status).toBe(200);
     expect(same.body).toMatchObject({ version: 1, updated_at: created.updated_at });
     const changed = await h.request('PUT', `${W}/${created.webhook_id}`, { key, body: webhookBody({ webhook_name: 'Renamed', is_active: false }) });
-    expect(changed.body).toMatchObject({ version: 3, webhook_name: 'Renamed', is_active: false, updated_at: '2026-11-22T10:01:00.000Z', created_at: created.created_at });
+    expect(changed.body).toMatchObject({
+      version: 3,
+      webhook_name: 'Renamed',
+      is_active: false,
+      updated_at: '2026-11-22T10:01:00.000Z',
+      created_at: created.created_at,
+    });
     expect(changed.headers.get('etag')).toBe('"3"');
     // PUT with is_active omitted means active again.
     const resumed = await h.request('PUT', `${W}/${created.webhook_id}`, { key, body: webhookBody({ webhook_name: 'Renamed' }) });
@@ -114,7 +120,13 @@ describe.each<StoreKind>(await availableKinds('sqlite-file', 'memory', 'postgres
   it('honours If-Match in all three spellings and answers a stale one with 412', async () => {
     const { body: created } = await create();
     const path = `${W}/${created.webhook_id}`;
-    for (const [ifMatch, name, status] of [['"1"', 'A', 200], ['W/"2"', 'B', 200], ['3', 'C', 200], ['"1"', 'D', 412], ['garbage', 'E', 400]] as const) {
+    for (const [ifMatch, name, status] of [
+      ['"1"', 'A', 200],
+      ['W/"2"', 'B', 200],
+      ['3', 'C', 200],
+      ['"1"', 'D', 412],
+      ['garbage', 'E', 400],
+    ] as const) {
       const res = await h.request('PATCH', path, { key, body: { webhook_name: name }, headers: { 'if-match': ifMatch } });
       expect(res.status, `${ifMatch}: ${res.text}`).toBe(status);
     }
@@ -212,7 +224,9 @@ describe.each<StoreKind>(await availableKinds('sqlite-file', 'memory', 'postgres
   it('loses no change under concurrent PUTs: each succeeds or gets 409/412', async () => {
     const { body: created } = await create();
     const names = Array.from({ length: 8 }, (_, i) => `Concurrent ${i}`);
-    const results = await Promise.all(names.map((webhook_name) => h.request('PUT', `${W}/${created.webhook_id}`, { key, body: webhookBody({ webhook_name }) })));
+    const results = await Promise.all(
+      names.map((webhook_name) => h.request('PUT', `${W}/${created.webhook_id}`, { key, body: webhookBody({ webhook_name }) })),
+    );
     for (const r of results) expect([200, 409, 412], r.text).toContain(r.status);
     const ok = results.filter((r) => r.status === 200);
     const history = await h.request('GET', `${W}/${created.webhook_id}/history`, { key });

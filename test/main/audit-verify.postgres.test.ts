@@ -25,7 +25,12 @@ onPostgres('verify on a PostgreSQL table edited by hand', () =>
 
     const run = async () => {
       const out: string[] = [];
-      const code = await runAuditCommand(['verify'], deps, (l) => out.push(l), () => undefined);
+      const code = await runAuditCommand(
+        ['verify'],
+        deps,
+        (l) => out.push(l),
+        () => undefined,
+      );
       return { code, out };
     };
     const positions = async () => (await db.query<{ position: string }>('SELECT position FROM events ORDER BY position')).rows.map((r) => Number(r.position));
@@ -37,7 +42,11 @@ onPostgres('verify on a PostgreSQL table edited by hand', () =>
       deps = { eventStore, readModel: new PostgresWebhookReadModel(db), organizations: new PostgresOrganizationStore(db), digest: new CryptoDigest() };
       const clock = new ManualClock('2026-11-22T10:00:00.000Z');
       const w = { eventStore, clock, ids: new CryptoIds() };
-      const created = await createWebhook(w, acme, { webhook_name: 'A', event_types: ['object.*'], channels: [{ channel: 'webhook', configs: { url: 'https://a.example/h' } }] });
+      const created = await createWebhook(w, acme, {
+        webhook_name: 'A',
+        event_types: ['object.*'],
+        channels: [{ channel: 'webhook', configs: { url: 'https://a.example/h' } }],
+      });
       if (created._tag === 'Left') throw new Error(created.left.message);
       id = created.right.webhook.webhook_id;
       clock.set('2026-11-22T11:00:00.000Z');
@@ -81,7 +90,10 @@ onPostgres('verify on a PostgreSQL table edited by hand', () =>
     });
 
     it('names an inserted event, even one given a plausible hash', async () => {
-      const last = (await db.query('SELECT metadata, revision FROM events WHERE stream_id = $1 ORDER BY revision DESC LIMIT 1', [`webhook-${id}`])).rows[0] as { metadata: string; revision: number };
+      const last = (await db.query('SELECT metadata, revision FROM events WHERE stream_id = $1 ORDER BY revision DESC LIMIT 1', [`webhook-${id}`])).rows[0] as {
+        metadata: string;
+        revision: number;
+      };
       await db.query(
         `INSERT INTO events (event_id, stream_id, revision, type, version, data, metadata, organization_id, recorded_at, hash, chain)
          VALUES ('forged', $1, $6, 'WebhookResumed', 1, '{"at":"2026-11-22T13:00:00.000Z"}', $2, $3, '2026-11-22T13:00:00.000Z', $4, $5)`,

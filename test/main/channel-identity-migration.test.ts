@@ -46,7 +46,16 @@ const writeOldStream = async (events: EventStore) => {
 
 /** The list row that code projected: its state has channels without ids, and no counter or streak reset. */
 const writeOldProjection = async (model: WebhookReadModel, checkpoint: number) => {
-  const old = { status: 'active', webhook_id: HOOK, organization_id: ORG, webhook_name: 'Old', event_types: ['*'], channels: [a, b], created_at: T0, updated_at: T1 };
+  const old = {
+    status: 'active',
+    webhook_id: HOOK,
+    organization_id: ORG,
+    webhook_name: 'Old',
+    event_types: ['*'],
+    channels: [a, b],
+    created_at: T0,
+    updated_at: T1,
+  };
   await model.apply([{ webhook: old as unknown as ExistingWebhook, version: 2, sequence: 1 }], checkpoint);
 };
 
@@ -56,10 +65,21 @@ const expectMigrated = async (deps: { eventStore: EventStore; readModel: Webhook
   expect(await deps.readModel.get(HOOK)).toBeUndefined();
   await catchUpWebhookList(deps);
   const row = await deps.readModel.get(HOOK);
-  expect(row?.webhook).toMatchObject({ channels: [{ channel_id: 'ch_1', ...a }, { channel_id: 'ch_2', ...b }], last_channel_number: 2, failure_streak_reset_at: T1 });
+  expect(row?.webhook).toMatchObject({
+    channels: [
+      { channel_id: 'ch_1', ...a },
+      { channel_id: 'ch_2', ...b },
+    ],
+    last_channel_number: 2,
+    failure_streak_reset_at: T1,
+  });
 
   const claimed = await deps.queue.claim({ workerId: 'w1', now: Date.parse(T1) + 1000, leaseMs: 60_000, limit: 10 });
-  expect(claimed.map((d) => [d.channelIndex, d.channelId])).toEqual([[0, 'ch_1'], [1, 'ch_2'], [2, 'ch_3']]);
+  expect(claimed.map((d) => [d.channelIndex, d.channelId])).toEqual([
+    [0, 'ch_1'],
+    [1, 'ch_2'],
+    [2, 'ch_3'],
+  ]);
   // Each old job finds the channel at its index; one for a channel that no longer exists is cancelled.
   const now = await currentWebhooks(deps)(HOOK);
   expect(claimed.map((d) => planAttempt(now, { channelId: d.channelId, kind: d.channel.channel }, 'event').kind)).toEqual(['send', 'send', 'cancel']);
@@ -75,11 +95,17 @@ describe('channel ids on a store written before them (SQLite migration 8)', () =
     const dir = mkdtempSync(join(tmpdir(), 'hookledger-ids-'));
     const db = new Database(join(dir, 'old.db'));
     try {
-      migrate(db, migrations.filter((m) => m.version <= 7));
+      migrate(
+        db,
+        migrations.filter((m) => m.version <= 7),
+      );
       const eventStore = new SqliteEventStore(db);
       const readModel = new SqliteWebhookReadModel(db);
       await writeOldProjection(readModel, await writeOldStream(eventStore));
-      db.prepare("INSERT INTO messages (message_id, organization_id, event_type, data, accepted_at) VALUES ('msg_1', ?, 'object.created', '{}', ?)").run(ORG, T1);
+      db.prepare("INSERT INTO messages (message_id, organization_id, event_type, data, accepted_at) VALUES ('msg_1', ?, 'object.created', '{}', ?)").run(
+        ORG,
+        T1,
+      );
       const job = db.prepare(
         "INSERT INTO deliveries (message_id, organization_id, webhook_id, webhook_name, channel_index, channel, status, next_attempt_at) VALUES ('msg_1', ?, ?, 'Old', ?, ?, 'scheduled', ?)",
       );
@@ -100,11 +126,17 @@ onPostgres('channel ids migration', () =>
       const t = await tempSchema();
       try {
         const pool = t.pool();
-        await migratePostgres(pool, pgMigrations.filter((m) => m.version <= 3));
+        await migratePostgres(
+          pool,
+          pgMigrations.filter((m) => m.version <= 3),
+        );
         const eventStore = new PostgresEventStore(pool);
         const readModel = new PostgresWebhookReadModel(pool);
         await writeOldProjection(readModel, await writeOldStream(eventStore));
-        await pool.query("INSERT INTO messages (message_id, organization_id, event_type, data, accepted_at) VALUES ('msg_1', $1, 'object.created', '{}', $2)", [ORG, T1]);
+        await pool.query("INSERT INTO messages (message_id, organization_id, event_type, data, accepted_at) VALUES ('msg_1', $1, 'object.created', '{}', $2)", [
+          ORG,
+          T1,
+        ]);
         for (const [i, channel] of [a, b, c].entries()) {
           await pool.query(
             `INSERT INTO deliveries (message_id, organization_id, webhook_id, webhook_name, channel_index, channel_kind, channel, status, next_attempt_at)

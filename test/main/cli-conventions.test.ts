@@ -17,7 +17,8 @@ interface Run {
 const cli = (dir: string, args: readonly string[], extraEnv: Record<string, string> = {}) =>
   new Promise<Run>((done) => {
     const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: `sqlite:${join(dir, 'cli.db')}`, ...extraEnv };
-    for (const name of ['HOOKLEDGER_MASTER_KEY', 'HOOKLEDGER_MASTER_KEY_FILE', 'READ_MODEL_URL', 'HOOKLEDGER_CHECKPOINT_KEY']) if (!(name in extraEnv)) delete env[name];
+    for (const name of ['HOOKLEDGER_MASTER_KEY', 'HOOKLEDGER_MASTER_KEY_FILE', 'READ_MODEL_URL', 'HOOKLEDGER_CHECKPOINT_KEY'])
+      if (!(name in extraEnv)) delete env[name];
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli.ts', ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
     let out = '';
@@ -38,11 +39,29 @@ const inPairs = async <T>(jobs: readonly (() => Promise<T>)[]): Promise<T[]> => 
 };
 
 const COMMANDS = [
-  [], ['start'], ['serve'], ['worker'], ['migrate'], ['demo'],
-  ['orgs'], ['orgs', 'create'], ['orgs', 'list'],
-  ['keys'], ['keys', 'create'], ['keys', 'list'], ['keys', 'revoke'],
-  ['history'], ['state'], ['export'], ['replay'], ['verify'], ['checkpoint'], ['forget'],
-  ['master-key'], ['master-key', 'rotate'], ['help'],
+  [],
+  ['start'],
+  ['serve'],
+  ['worker'],
+  ['migrate'],
+  ['demo'],
+  ['orgs'],
+  ['orgs', 'create'],
+  ['orgs', 'list'],
+  ['keys'],
+  ['keys', 'create'],
+  ['keys', 'list'],
+  ['keys', 'revoke'],
+  ['history'],
+  ['state'],
+  ['export'],
+  ['replay'],
+  ['verify'],
+  ['checkpoint'],
+  ['forget'],
+  ['master-key'],
+  ['master-key', 'rotate'],
+  ['help'],
 ];
 
 describe('hookledger CLI conventions', () => {
@@ -118,7 +137,13 @@ describe('hookledger CLI conventions', () => {
         [['orgs'], /Usage: hookledger orgs/],
         [['master-key', 'spin'], /unknown command 'spin'/],
       ];
-      const runs = await inPairs(cases.map(([args]) => () => cli(dir, args)));
+      const runs = await inPairs(
+        cases.map(
+          ([args]) =>
+            () =>
+              cli(dir, args),
+        ),
+      );
       for (const [i, r] of runs.entries()) {
         const [args, reason] = cases[i]!;
         expect(r.code, args.join(' ')).toBe(2);
@@ -144,7 +169,11 @@ describe('hookledger CLI conventions', () => {
       await cli(dir, ['demo']);
       await cli(dir, ['orgs', 'create', 'acme']);
       const exported = await cli(dir, ['export']);
-      const webhookEvent = exported.out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { stream: string }).find((e) => e.stream.startsWith('webhook-'));
+      const webhookEvent = exported.out
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { stream: string })
+        .find((e) => e.stream.startsWith('webhook-'));
       webhookId = webhookEvent!.stream.slice('webhook-'.length);
     }, 60_000);
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -161,15 +190,27 @@ describe('hookledger CLI conventions', () => {
       const cases: [string[], Record<string, unknown>][] = [
         [['orgs', 'list', '--json'], { results: [expect.objectContaining({ name: 'acme', catalog: 'dotted' })], total: 1 }],
         // Run in pairs: the organization is created beside a command it cannot change (not beside `orgs list`).
-        [['keys', 'create', '--org', 'acme', '--name', 'ci', '--json'], { key: expect.stringMatching(/^sk_/), scope: 'organization', organization: expect.objectContaining({ name: 'acme' }) }],
+        [
+          ['keys', 'create', '--org', 'acme', '--name', 'ci', '--json'],
+          { key: expect.stringMatching(/^sk_/), scope: 'organization', organization: expect.objectContaining({ name: 'acme' }) },
+        ],
         [['orgs', 'create', 'globex', '--json'], { organization_id: expect.stringMatching(/^int_/), name: 'globex' }],
-        [['history', webhookId, '--json'], { webhook_id: webhookId, events: expect.arrayContaining([expect.objectContaining({ revision: 1, type: 'WebhookCreated', actor: 'cli:demo' })]) }],
+        [
+          ['history', webhookId, '--json'],
+          { webhook_id: webhookId, events: expect.arrayContaining([expect.objectContaining({ revision: 1, type: 'WebhookCreated', actor: 'cli:demo' })]) },
+        ],
         [['state', webhookId, '--as-of', now, '--json'], { webhook_id: webhookId, status: 'active', version: 5 }],
         [['verify', '--json'], { ok: true, problems: [], checked: expect.any(Number) }],
         [['replay', '--json'], { matched: true, differences: [] }],
         [['migrate', '--json'], { store: 'sqlite', applied: [] }],
       ];
-      const runs = await inPairs(cases.map(([args]) => () => cli(dir, args)));
+      const runs = await inPairs(
+        cases.map(
+          ([args]) =>
+            () =>
+              cli(dir, args),
+        ),
+      );
       for (const [i, r] of runs.entries()) {
         const [args, expected] = cases[i]!;
         expect(r.code, `${args.join(' ')}: ${r.err}`).toBe(0);

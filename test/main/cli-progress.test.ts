@@ -34,12 +34,20 @@ describe('progress of replay, verify and checkpoint', () => {
     const organizations = new SqliteOrganizationStore(t.db);
     await organizations.createOrganization({ id: caller.organizationId, name: 'acme', catalogId: 'dotted', createdAt: '2026-11-22T00:00:00.000Z' });
     deps = {
-      eventStore: new SqliteEventStore(t.db), readModel: new SqliteWebhookReadModel(t.db), organizations, digest: new CryptoDigest(),
-      checkpointSigner: () => new HmacCheckpointSigner('k'.repeat(40)), now: () => new Date('2026-11-22T12:00:00.000Z'),
+      eventStore: new SqliteEventStore(t.db),
+      readModel: new SqliteWebhookReadModel(t.db),
+      organizations,
+      digest: new CryptoDigest(),
+      checkpointSigner: () => new HmacCheckpointSigner('k'.repeat(40)),
+      now: () => new Date('2026-11-22T12:00:00.000Z'),
     };
     const w = { eventStore: deps.eventStore, clock: new ManualClock('2026-11-22T10:00:00.000Z'), ids: new CryptoIds() };
     for (const name of ['A', 'B', 'C']) {
-      await createWebhook(w, caller, { webhook_name: name, event_types: ['object.*'], channels: [{ channel: 'webhook', configs: { url: 'https://a.example/h' } }] });
+      await createWebhook(w, caller, {
+        webhook_name: name,
+        event_types: ['object.*'],
+        channels: [{ channel: 'webhook', configs: { url: 'https://a.example/h' } }],
+      });
     }
   });
   afterEach(() => t.cleanup());

@@ -23,8 +23,20 @@ describe('the composition root picks adapters from DATABASE_URL and READ_MODEL_U
   it.each([
     ['sqlite file', { DATABASE_URL: `sqlite:${join(dir, 'a.db')}` }, SqliteEventStore, SqliteWebhookReadModel, SqliteDeliveryQueue],
     ['memory', { DATABASE_URL: 'memory:' }, InMemoryEventStore, InMemoryWebhookReadModel, SqliteDeliveryQueue],
-    ['EventStoreDB with SQLite beside it', { DATABASE_URL: 'esdb://127.0.0.1:1?tls=false', READ_MODEL_URL: `sqlite:${join(dir, 'b.db')}` }, EsdbEventStore, SqliteWebhookReadModel, SqliteDeliveryQueue],
-    ['EventStoreDB with memory beside it', { DATABASE_URL: 'esdb://127.0.0.1:1?tls=false', READ_MODEL_URL: 'memory:' }, EsdbEventStore, InMemoryWebhookReadModel, SqliteDeliveryQueue],
+    [
+      'EventStoreDB with SQLite beside it',
+      { DATABASE_URL: 'esdb://127.0.0.1:1?tls=false', READ_MODEL_URL: `sqlite:${join(dir, 'b.db')}` },
+      EsdbEventStore,
+      SqliteWebhookReadModel,
+      SqliteDeliveryQueue,
+    ],
+    [
+      'EventStoreDB with memory beside it',
+      { DATABASE_URL: 'esdb://127.0.0.1:1?tls=false', READ_MODEL_URL: 'memory:' },
+      EsdbEventStore,
+      InMemoryWebhookReadModel,
+      SqliteDeliveryQueue,
+    ],
   ] as const)('%s', async (_name, env, eventStore, readModel, queue) => {
     const c = await compose(env);
     try {

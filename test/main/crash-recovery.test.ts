@@ -45,14 +45,17 @@ describe('kill -9 in the middle of a backlog loses no accepted event', () => {
     try {
       let server = await start();
       const created = await fetch(`${server.url}/v1/organizations/webhooks/`, {
-        method: 'POST', headers,
+        method: 'POST',
+        headers,
         body: JSON.stringify({ webhook_name: 'crash', event_types: ['*'], channels: [{ channel: 'webhook', configs: { url: receiver.url } }] }),
       });
       expect(created.status).toBe(201);
 
       const accepted = new Set<string>();
       const send = async (url: string, i: number) => {
-        const res = await fetch(`${url}/v1/events`, { method: 'POST', headers, body: JSON.stringify({ event_type: 'object.created', data: { i } }) }).catch(() => undefined);
+        const res = await fetch(`${url}/v1/events`, { method: 'POST', headers, body: JSON.stringify({ event_type: 'object.created', data: { i } }) }).catch(
+          () => undefined,
+        );
         if (res?.status === 202) accepted.add(((await res.json()) as { message_id: string }).message_id);
       };
       for (let round = 0; round < 3; round++) {

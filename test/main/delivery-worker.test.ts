@@ -33,7 +33,13 @@ describe('the delivery worker loop survives whatever a delivery does (real SQLit
   afterEach(() => t.cleanup());
 
   const enqueue = async (n: number, at = T0) => {
-    const message: AcceptedMessage = { messageId: `msg_${n}`, organizationId: ORG, eventType: 'object.created', data: { n }, acceptedAt: new Date(at).toISOString() };
+    const message: AcceptedMessage = {
+      messageId: `msg_${n}`,
+      organizationId: ORG,
+      eventType: 'object.created',
+      data: { n },
+      acceptedAt: new Date(at).toISOString(),
+    };
     await queue.enqueue(message, [{ webhookId: HOOK, webhookName: 'W', channelIndex: 0, channelId: 'ch_1', channel }]);
   };
   const outcomes = async () =>
@@ -70,7 +76,15 @@ describe('the delivery worker loop survives whatever a delivery does (real SQLit
       if (m.messageId === 'msg_3') return new Promise<never>(() => undefined); // never answers
       return ok;
     });
-    const worker = startWorker(deps(system, notifier, { observe: () => { throw new Error('metrics down'); } }), logger(), { pollMs: 10, leaseMs: 200 });
+    const worker = startWorker(
+      deps(system, notifier, {
+        observe: () => {
+          throw new Error('metrics down');
+        },
+      }),
+      logger(),
+      { pollMs: 10, leaseMs: 200 },
+    );
     try {
       await waitFor(async () => Object.keys(await outcomes()).length === 6, 10_000, 'an outcome for every job');
     } finally {
@@ -102,7 +116,9 @@ describe('the delivery worker loop survives whatever a delivery does (real SQLit
       const mortal = new Proxy(queue, {
         get: (q, k) => {
           const v = Reflect.get(q, k, q) as unknown;
-          return typeof v === 'function' ? (...args: unknown[]) => (dead ? Promise.reject(new Error('process gone')) : (v as (...a: unknown[]) => unknown).apply(q, args)) : v;
+          return typeof v === 'function'
+            ? (...args: unknown[]) => (dead ? Promise.reject(new Error('process gone')) : (v as (...a: unknown[]) => unknown).apply(q, args))
+            : v;
         },
       }) as DeliveryQueue;
       const { notifier, calls } = notifierBy(async (m) => {

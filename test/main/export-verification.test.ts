@@ -25,7 +25,12 @@ describe('an export verifies on its own: the README script recomputes every hash
   let deps: AuditDeps;
   const run = async (...argv: string[]) => {
     const out: string[] = [];
-    const code = await runAuditCommand(argv, deps, (l) => out.push(l), () => undefined);
+    const code = await runAuditCommand(
+      argv,
+      deps,
+      (l) => out.push(l),
+      () => undefined,
+    );
     return { code, out };
   };
   const siem = (ndjson: string, ...args: string[]) => spawnSync(process.execPath, [script, ...args], { input: ndjson, encoding: 'utf8' });
@@ -33,12 +38,27 @@ describe('an export verifies on its own: the README script recomputes every hash
   beforeEach(async () => {
     t = tempSqlite();
     const organizations = new SqliteOrganizationStore(t.db);
-    for (const c of [acme, other]) await organizations.createOrganization({ id: c.organizationId, name: c.actor, catalogId: 'dotted', createdAt: '2026-11-22T00:00:00.000Z' });
-    deps = { eventStore: new SqliteEventStore(t.db), readModel: new SqliteWebhookReadModel(t.db), organizations, columns: new SqliteEventColumns(t.db), digest: new CryptoDigest() };
+    for (const c of [acme, other])
+      await organizations.createOrganization({ id: c.organizationId, name: c.actor, catalogId: 'dotted', createdAt: '2026-11-22T00:00:00.000Z' });
+    deps = {
+      eventStore: new SqliteEventStore(t.db),
+      readModel: new SqliteWebhookReadModel(t.db),
+      organizations,
+      columns: new SqliteEventColumns(t.db),
+      digest: new CryptoDigest(),
+    };
     const clock = new ManualClock('2026-11-22T10:00:00.000Z');
     const w = { eventStore: deps.eventStore, clock, ids: new CryptoIds() };
-    const a = await createWebhook(w, acme, { webhook_name: 'A "quoted" é', event_types: ['object.*'], channels: [{ channel: 'webhook', configs: { url: 'https://a.example/h', headers: { 'X-Z': '1', 'X-A': '2' } } }] });
-    await createWebhook(w, other, { webhook_name: 'Other', event_types: ['*'], channels: [{ channel: 'email', configs: { to_addresses: ['o@example.com'] } }] });
+    const a = await createWebhook(w, acme, {
+      webhook_name: 'A "quoted" é',
+      event_types: ['object.*'],
+      channels: [{ channel: 'webhook', configs: { url: 'https://a.example/h', headers: { 'X-Z': '1', 'X-A': '2' } } }],
+    });
+    await createWebhook(w, other, {
+      webhook_name: 'Other',
+      event_types: ['*'],
+      channels: [{ channel: 'email', configs: { to_addresses: ['o@example.com'] } }],
+    });
     if (a._tag === 'Left') throw new Error(a.left.message);
     clock.advance(60_000);
     await executeWebhookCommand(w, acme, a.right.webhook.webhook_id, { type: 'UpdateWebhook', data: { webhook_name: 'B' } });
@@ -54,7 +74,13 @@ describe('an export verifies on its own: the README script recomputes every hash
     const exported = await run('export');
     const lines = exported.out;
     expect(lines).toHaveLength(4);
-    expect(JSON.parse(lines[0]!)).toMatchObject({ position: expect.any(Number), event_id: expect.any(String), hash: expect.stringMatching(/^[0-9a-f]{64}$/), previous_hash: '0'.repeat(64), previous_chain: '0'.repeat(64) });
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      position: expect.any(Number),
+      event_id: expect.any(String),
+      hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      previous_hash: '0'.repeat(64),
+      previous_chain: '0'.repeat(64),
+    });
     const head = (await run('verify')).out.at(-1)!.split('head ')[1];
     const ok = siem(`${lines.join('\n')}\n`);
     expect([ok.status, ok.stdout.trim()]).toEqual([0, `4 events, 0 failing; head ${head}`]);

@@ -76,7 +76,10 @@ describe('fair scheduling in a running worker (real HTTP, SQLite file, slow loop
     const slow = await slowReceiver(HOLD_MS);
     const fast = await fastReceiver();
     for (let w = 0; w < 5; w++) {
-      await create(p.key, Array.from({ length: 10 }, (_, c) => ({ channel: 'webhook', configs: { url: `${slow.url}/w${w}/c${c}` } })));
+      await create(
+        p.key,
+        Array.from({ length: 10 }, (_, c) => ({ channel: 'webhook', configs: { url: `${slow.url}/w${w}/c${c}` } })),
+      );
     }
     await create(q.key, [{ channel: 'webhook', configs: { url: `${fast.url}/q` } }]);
     await publish(p.key, 0);
@@ -140,7 +143,11 @@ describe('fair scheduling in a running worker (real HTTP, SQLite file, slow loop
     for (const rate of [0, -1, '5', null, 1e9]) {
       const res = await h!.request('POST', `${W}/`, {
         key: p.key,
-        body: { webhook_name: 'W', event_types: ['object.*'], channels: [{ channel: 'slack', configs: { webhook_url: 'https://hooks.slack.com/services/T/B/X', rate_limit: rate } }] },
+        body: {
+          webhook_name: 'W',
+          event_types: ['object.*'],
+          channels: [{ channel: 'slack', configs: { webhook_url: 'https://hooks.slack.com/services/T/B/X', rate_limit: rate } }],
+        },
       });
       expect(res.status, `rate_limit ${JSON.stringify(rate)}`).toBe(422);
       expect(res.body.error.details.map((d: { path: unknown }) => d.path)).toEqual([['channels', 0, 'configs', 'rate_limit']]);

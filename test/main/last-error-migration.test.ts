@@ -19,7 +19,13 @@ const history = async (q: DeliveryQueue) => {
   for (let n = 1; n <= 6; n++) {
     const webhookId = HOOKS[n <= 4 ? 0 : n - 4]!;
     await q.enqueue({ messageId: `msg_${n}`, organizationId: ORG, eventType: 'object.created', data: {}, acceptedAt: iso(0) }, [
-      { webhookId, webhookName: 'W', channelIndex: 0, channelId: 'ch_1', channel: { channel: 'webhook', configs: { url: 'https://e.com', headers: {}, timeout: 10 } } },
+      {
+        webhookId,
+        webhookName: 'W',
+        channelIndex: 0,
+        channelId: 'ch_1',
+        channel: { channel: 'webhook', configs: { url: 'https://e.com', headers: {}, timeout: 10 } },
+      },
     ]);
   }
   const jobs = await q.claim({ workerId: 'w1', now: T0, leaseMs: 60_000, limit: 10 });

@@ -20,7 +20,15 @@ const ORG = 'int_aaaaaaaaaaaaaaaaaaaaaaaa';
 
 const capture = () => {
   const lines: Record<string, unknown>[] = [];
-  const logger = pino({ level: 'info' }, new Writable({ write: (chunk, _enc, done) => { lines.push(JSON.parse(String(chunk))); done(); } }));
+  const logger = pino(
+    { level: 'info' },
+    new Writable({
+      write: (chunk, _enc, done) => {
+        lines.push(JSON.parse(String(chunk)));
+        done();
+      },
+    }),
+  );
   return { lines, logger };
 };
 
@@ -35,9 +43,14 @@ describe('the retention loop in the worker: one run per interval, batched, one l
 
   const seed = async (count: number, acceptedAt: number) => {
     for (let n = 1; n <= count; n++) {
-      await queue.enqueue({ messageId: `msg_${acceptedAt}_${n}`, organizationId: ORG, eventType: 'object.created', data: null, acceptedAt: new Date(acceptedAt).toISOString() }, [], {
-        key: `k_${acceptedAt}_${n}`, expiresAt: new Date(acceptedAt + IDEMPOTENCY_WINDOW_MS).toISOString(),
-      });
+      await queue.enqueue(
+        { messageId: `msg_${acceptedAt}_${n}`, organizationId: ORG, eventType: 'object.created', data: null, acceptedAt: new Date(acceptedAt).toISOString() },
+        [],
+        {
+          key: `k_${acceptedAt}_${n}`,
+          expiresAt: new Date(acceptedAt + IDEMPOTENCY_WINDOW_MS).toISOString(),
+        },
+      );
     }
   };
 
@@ -78,7 +91,13 @@ describe('the retention loop in the worker: one run per interval, batched, one l
     const loop = startRetentionLoop(
       {
         deps: {
-          retention: { pruneIdempotencyKeys: async () => { calls += 1; throw new Error('disk I/O error'); }, pruneMessages: async () => ({ messages: 0, deliveries: 0, attempts: 0, idempotencyKeys: 0 }) },
+          retention: {
+            pruneIdempotencyKeys: async () => {
+              calls += 1;
+              throw new Error('disk I/O error');
+            },
+            pruneMessages: async () => ({ messages: 0, deliveries: 0, attempts: 0, idempotencyKeys: 0 }),
+          },
           clock: new ManualClock(new Date(NOW)),
         },
         prune: { retentionDays: 30, idempotencyWindowMs: IDEMPOTENCY_WINDOW_MS, batchSize: 10, maxBatches: 1 },
@@ -100,7 +119,11 @@ describe('the retention loop in the worker: one run per interval, batched, one l
     expect(options.deps.retention).toBeInstanceOf(SqliteRetentionStore);
     expect(options.prune).toMatchObject({ retentionDays: 7, idempotencyWindowMs: IDEMPOTENCY_WINDOW_MS });
     options.countPruned!('messages', 3);
-    const rendered = await withRetentionCounters(c, { observe: () => undefined, countAccepted: () => undefined, render: async () => ({ contentType: 'text/plain', body: 'delivery 1\n' }) }).render();
+    const rendered = await withRetentionCounters(c, {
+      observe: () => undefined,
+      countAccepted: () => undefined,
+      render: async () => ({ contentType: 'text/plain', body: 'delivery 1\n' }),
+    }).render();
     expect(rendered.body).toMatch(/^delivery 1\n[\s\S]*hookledger_retention_pruned_rows_total\{kind="messages"\} 3/);
     expect(readConfig({}).retentionDays).toBe(30);
 

@@ -42,7 +42,9 @@ describe('hookledger start with stdout piped to a reader that never reads', () =
     // Enough access-log lines (~250 bytes each) to fill the pipe and the bounded buffer several times over.
     let answered = 0;
     for (let round = 0; round < 40; round++) {
-      const statuses = await Promise.all(Array.from({ length: 100 }, () => fetch(`${url}/v1/organizations/webhooks/list`, { method: 'POST', headers: auth }).then((r) => r.status)));
+      const statuses = await Promise.all(
+        Array.from({ length: 100 }, () => fetch(`${url}/v1/organizations/webhooks/list`, { method: 'POST', headers: auth }).then((r) => r.status)),
+      );
       answered += statuses.filter((s) => s === 200).length;
     }
     expect(answered).toBe(4000);

@@ -37,7 +37,15 @@ describe('hookledger worker serves /metrics and /healthz on a port of its own', 
     };
     const run = runWorker(env);
     worker = run.child;
-    const line = await waitFor(() => run.output().split('\n').find((l) => l.includes('worker metrics and health on')), 20_000, 'the worker’s metrics URL');
+    const line = await waitFor(
+      () =>
+        run
+          .output()
+          .split('\n')
+          .find((l) => l.includes('worker metrics and health on')),
+      20_000,
+      'the worker’s metrics URL',
+    );
     opsUrl = (JSON.parse(line) as { url: string }).url;
     await waitFor(() => run.output().includes('delivery worker started'), 10_000, 'the worker');
   }, 30_000);
@@ -66,14 +74,21 @@ describe('hookledger worker serves /metrics and /healthz on a port of its own', 
 
   it('counts the attempts this worker makes, and the time from acceptance to success', async () => {
     const { key } = await h.newOrg();
-    const hook = await h.request('POST', '/v1/organizations/webhooks/', { key, body: webhookBody({ event_types: ['object.*'], channels: [{ channel: 'webhook', configs: { url: receiver.url } }] }) });
+    const hook = await h.request('POST', '/v1/organizations/webhooks/', {
+      key,
+      body: webhookBody({ event_types: ['object.*'], channels: [{ channel: 'webhook', configs: { url: receiver.url } }] }),
+    });
     expect(hook.status, hook.text).toBe(201);
     for (let n = 0; n < 3; n++) expect((await h.request('POST', '/v1/events', { key, body: { event_type: 'object.created', data: { n } } })).status).toBe(202);
     await waitFor(() => receiver.received.length === 3, 15_000, 'three deliveries by the worker process');
-    const text = await waitFor(async () => {
-      const t = await (await fetch(`${opsUrl}/metrics`)).text();
-      return t.includes('hookledger_delivery_attempts_total{channel="webhook",outcome="succeeded"} 3') && t;
-    }, 10_000, 'three counted attempts');
+    const text = await waitFor(
+      async () => {
+        const t = await (await fetch(`${opsUrl}/metrics`)).text();
+        return t.includes('hookledger_delivery_attempts_total{channel="webhook",outcome="succeeded"} 3') && t;
+      },
+      10_000,
+      'three counted attempts',
+    );
     expect(text).toMatch(/^hookledger_delivery_publish_to_success_seconds_count\{channel="webhook"\} 3$/m);
     // Accepting events is the API's work: this process accepted none.
     expect(text).toMatch(/^hookledger_events_accepted_total 0$/m);

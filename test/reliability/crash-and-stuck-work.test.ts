@@ -41,7 +41,11 @@ describe('crashes and stuck work', () => {
     const sender = (async () => {
       for (let i = 0; !stop; i++) {
         const url = service.url;
-        void fetch(`${url}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ event_type: 'object.created', data: { i } }) })
+        void fetch(`${url}/v1/events`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ event_type: 'object.created', data: { i } }),
+        })
           .then(async (res) => {
             if (res.status === 202) accepted.add(((await res.json()) as { message_id: string }).message_id);
             else refused++;
@@ -65,10 +69,14 @@ describe('crashes and stuck work', () => {
       for (const r of receiver.received) c.set(String(r.headers['webhook-id']), (c.get(String(r.headers['webhook-id'])) ?? 0) + 1);
       return c;
     };
-    await waitFor(() => {
-      const c = counts();
-      return [...accepted].every((id) => c.has(id));
-    }, 60_000, `all ${accepted.size} accepted messages at the receiver`);
+    await waitFor(
+      () => {
+        const c = counts();
+        return [...accepted].every((id) => c.has(id));
+      },
+      60_000,
+      `all ${accepted.size} accepted messages at the receiver`,
+    );
     const c = counts();
     // Every request that arrived carries the id of a stored message; repeats are the same message again (its webhook-id).
     const db = new Database(file, { readonly: true });
@@ -76,11 +84,17 @@ describe('crashes and stuck work', () => {
     expect([...c.keys()].every((id) => stored.has(id))).toBe(true);
     const repeats = [...c.values()].reduce((sum, k) => sum + k - 1, 0);
     const retried = db.prepare('SELECT count(*) FROM delivery_attempts WHERE succeeded = 0').pluck().get() as number;
-    console.log(`crash: ${accepted.size} accepted, ${refused} refused while down, 10 kills, ${receiver.received.length} requests received, ${repeats} repeats (${retried} recorded failed attempts)`);
+    console.log(
+      `crash: ${accepted.size} accepted, ${refused} refused while down, 10 kills, ${receiver.received.length} requests received, ${repeats} repeats (${retried} recorded failed attempts)`,
+    );
     // A repeat is a retry after a failed attempt, or a delivery whose worker died before recording it (at most 20 in flight per kill).
     expect(repeats).toBeLessThanOrEqual(retried + 10 * 20);
     // Once everything is delivered nothing is left scheduled in the past or leased.
-    await waitFor(() => (db.prepare("SELECT count(*) FROM deliveries WHERE status IN ('scheduled', 'leased')").pluck().get() as number) === 0, 30_000, 'an empty queue');
+    await waitFor(
+      () => (db.prepare("SELECT count(*) FROM deliveries WHERE status IN ('scheduled', 'leased')").pluck().get() as number) === 0,
+      30_000,
+      'an empty queue',
+    );
     db.close();
   });
 
@@ -111,10 +125,14 @@ describe('crashes and stuck work', () => {
     await worker();
     await waitFor(() => receiver.received.length === 2, 15_000, 'the second worker taking the expired lease');
     expect(receiver.received.map((r) => r.headers['webhook-id'])).toEqual([published.body.message_id, published.body.message_id]);
-    const attempts = await waitFor(async () => {
-      const list = (await call('GET', `/v1/organizations/webhooks/${hook.body.webhook_id}/deliveries`)).body.results as { delivery_status: string }[];
-      return list.length === 1 && list;
-    }, 10_000, 'the recorded attempt');
+    const attempts = await waitFor(
+      async () => {
+        const list = (await call('GET', `/v1/organizations/webhooks/${hook.body.webhook_id}/deliveries`)).body.results as { delivery_status: string }[];
+        return list.length === 1 && list;
+      },
+      10_000,
+      'the recorded attempt',
+    );
     expect(attempts[0]!.delivery_status).toBe('succeeded'); // only the worker that held the lease recorded
   });
 });

@@ -153,10 +153,14 @@ describe('hostile tenant (real service process, SQLite file, loopback receivers)
     for (const zeros of [5_000, 150_000]) {
       expect((await hostile('POST', '/v1/events', { event_type: 'object.updated', data: { a: Array<number>(zeros).fill(0) } })).status).toBe(202);
     }
-    const failed = await waitFor(async () => {
-      const attempts = await attemptsOf(hostile, hook.webhook_id);
-      return attempts.length >= 2 && attempts.every((a) => a.delivery_status === 'failed') ? attempts : undefined;
-    }, 20_000, 'two final failures');
+    const failed = await waitFor(
+      async () => {
+        const attempts = await attemptsOf(hostile, hook.webhook_id);
+        return attempts.length >= 2 && attempts.every((a) => a.delivery_status === 'failed') ? attempts : undefined;
+      },
+      20_000,
+      'two final failures',
+    );
     for (const a of failed) expect(a.error).toMatch(/payload_template.*(exceeds|limit)/i);
     console.log(`amplification: both events failed for good ${Date.now() - started} ms after publishing; the receiver got nothing`);
     expect(Date.now() - started).toBeLessThan(15_000);
@@ -235,7 +239,11 @@ describe('hostile tenant (real service process, SQLite file, loopback receivers)
       }
     }
     expect((await strictApi('POST', `${W}/list`, {})).body.total).toBe(0);
-    const ok = await strictApi('POST', `${W}/`, { webhook_name: 'public', event_types: ['object.*'], channels: [{ channel: 'webhook', configs: { url: 'https://93.184.216.34/hook' } }] });
+    const ok = await strictApi('POST', `${W}/`, {
+      webhook_name: 'public',
+      event_types: ['object.*'],
+      channels: [{ channel: 'webhook', configs: { url: 'https://93.184.216.34/hook' } }],
+    });
     expect(ok.status, JSON.stringify(ok.body)).toBe(201);
     strict.child.kill('SIGKILL');
   });
@@ -303,7 +311,9 @@ describe('hostile tenant (real service process, SQLite file, loopback receivers)
       const open = () => db.prepare("SELECT count(*) AS n FROM deliveries WHERE status IN ('scheduled', 'leased')").get() as { n: number };
       await waitFor(() => open().n === 0, 20_000, 'no job left scheduled or leased');
       const without = db
-        .prepare("SELECT count(*) AS n FROM deliveries d WHERE status <> 'held' AND NOT EXISTS (SELECT 1 FROM delivery_attempts a WHERE a.delivery_id = d.delivery_id)")
+        .prepare(
+          "SELECT count(*) AS n FROM deliveries d WHERE status <> 'held' AND NOT EXISTS (SELECT 1 FROM delivery_attempts a WHERE a.delivery_id = d.delivery_id)",
+        )
         .get() as { n: number };
       expect(without.n).toBe(0);
     } finally {

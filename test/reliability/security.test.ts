@@ -32,7 +32,10 @@ describe('security', () => {
       const { key } = await h.newOrg();
       const receiver = await startReceiver();
       closers.push(receiver.close);
-      const created = await h.request('POST', `${W}/`, { key, body: webhookBody({ event_types: ['object.*'], channels: [{ channel: 'webhook', configs: { url: receiver.url } }] }) });
+      const created = await h.request('POST', `${W}/`, {
+        key,
+        body: webhookBody({ event_types: ['object.*'], channels: [{ channel: 'webhook', configs: { url: receiver.url } }] }),
+      });
       expect(created.status).toBe(201);
       const id = created.body.webhook_id as string;
       const secrets = [created.body.secret as string];
@@ -89,12 +92,19 @@ describe('security', () => {
       const inner = await startReceiver();
       const outer = await startReceiver((_req, res) => res.writeHead(302, { location: `${inner.url}/internal` }).end());
       closers.push(inner.close, outer.close);
-      const hook = await h.request('POST', `${W}/`, { key, body: webhookBody({ event_types: ['object.*'], channels: [{ channel: 'webhook', configs: { url: outer.url } }] }) });
+      const hook = await h.request('POST', `${W}/`, {
+        key,
+        body: webhookBody({ event_types: ['object.*'], channels: [{ channel: 'webhook', configs: { url: outer.url } }] }),
+      });
       await h.request('POST', '/v1/events', { key, body: { event_type: 'object.created', data: {} } });
-      const attempts = await waitFor(async () => {
-        const list = (await h.request('GET', `${W}/${hook.body.webhook_id}/deliveries`, { key })).body.results as { status_code: number }[];
-        return list.length > 0 && list;
-      }, 10_000, 'the attempt');
+      const attempts = await waitFor(
+        async () => {
+          const list = (await h.request('GET', `${W}/${hook.body.webhook_id}/deliveries`, { key })).body.results as { status_code: number }[];
+          return list.length > 0 && list;
+        },
+        10_000,
+        'the attempt',
+      );
       expect(attempts[0]!.status_code).toBe(302);
       expect(outer.received).toHaveLength(1);
       expect(inner.received).toHaveLength(0);
@@ -107,7 +117,10 @@ describe('security', () => {
       const receiver = await startReceiver();
       closers.push(receiver.close);
       const create = (host: string) =>
-        h.request('POST', `${W}/`, { key, body: webhookBody({ event_types: ['object.*'], channels: [{ channel: 'webhook', configs: { url: `http://${host}:${receiver.port}/hook` } }] }) });
+        h.request('POST', `${W}/`, {
+          key,
+          body: webhookBody({ event_types: ['object.*'], channels: [{ channel: 'webhook', configs: { url: `http://${host}:${receiver.port}/hook` } }] }),
+        });
       // `localhost` is refused as soon as it is written; any other name is checked when it is resolved.
       expect((await create('localhost')).status).toBe(422);
       const name = hostname();
@@ -119,10 +132,17 @@ describe('security', () => {
       const hook = await create(name);
       expect(hook.status).toBe(201);
       await h.request('POST', '/v1/events', { key, body: { event_type: 'object.created', data: {} } });
-      const attempts = await waitFor(async () => {
-        const list = (await h.request('GET', `${W}/${hook.body.webhook_id}/deliveries`, { key })).body.results as { error: string; delivery_status: string }[];
-        return list.length > 0 && list;
-      }, 10_000, 'the refused attempt');
+      const attempts = await waitFor(
+        async () => {
+          const list = (await h.request('GET', `${W}/${hook.body.webhook_id}/deliveries`, { key })).body.results as {
+            error: string;
+            delivery_status: string;
+          }[];
+          return list.length > 0 && list;
+        },
+        10_000,
+        'the refused attempt',
+      );
       expect(attempts[0]!.error).toMatch(/refused|private|loopback/i);
       expect(attempts[0]!.delivery_status).toBe('failed'); // final: waiting will not make it allowed
       expect(receiver.received).toHaveLength(0);

@@ -63,10 +63,17 @@ describe('store faults: the API answers 503 with the envelope, writes nothing ha
     await waitFor(() => receiver.received.length === 1, 10_000, 'the first delivery');
 
     // Another process takes the write lock and holds it until told (the service waits 5 s per write, then gives up).
-    const locker = spawn(process.execPath, ['-e', `
+    const locker = spawn(
+      process.execPath,
+      [
+        '-e',
+        `
       const db = require('better-sqlite3')(${JSON.stringify(file)});
       db.exec('BEGIN IMMEDIATE'); console.log('locked');
-      process.stdin.once('data', () => { db.exec('ROLLBACK'); db.close(); process.exit(0); });`], { cwd: root });
+      process.stdin.once('data', () => { db.exec('ROLLBACK'); db.close(); process.exit(0); });`,
+      ],
+      { cwd: root },
+    );
     const released = new Promise((done) => locker.once('exit', done));
     await new Promise<void>((ready) => locker.stdout.once('data', () => ready()));
     const before = eventCount(file);

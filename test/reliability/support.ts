@@ -60,4 +60,8 @@ export const client = (baseUrl: string, key: string) => async (method: string, p
   return { status: res.status, headers: res.headers, body: text ? (JSON.parse(text) as any) : undefined };
 };
 
-export const hookBody = (url: string, eventTypes = ['object.*']) => ({ webhook_name: 'reliability', event_types: eventTypes, channels: [{ channel: 'webhook', configs: { url } }] });
+export const hookBody = (url: string, eventTypes = ['object.*']) => ({
+  webhook_name: 'reliability',
+  event_types: eventTypes,
+  channels: [{ channel: 'webhook', configs: { url } }],
+});

@@ -70,13 +70,33 @@ onPostgres('Scale-out (2 APIs, 3 workers)', () =>
       closers.push(receiver.close);
       // Two webhooks, one with two channels: three (message, channel) deliveries per event.
       for (const [name, channels] of [
-        ['both', [{ channel: 'webhook', configs: { url: `${receiver.url}/a` } }, { channel: 'slack', configs: { webhook_url: `${receiver.url}/s`, message_template: '{{message_id}}' } }]],
+        [
+          'both',
+          [
+            { channel: 'webhook', configs: { url: `${receiver.url}/a` } },
+            { channel: 'slack', configs: { webhook_url: `${receiver.url}/s`, message_template: '{{message_id}}' } },
+          ],
+        ],
         ['one', [{ channel: 'webhook', configs: { url: `${receiver.url}/b` } }]],
       ] as const) {
-        const res = await fetch(`${apis[0]}${W}/`, { method: 'POST', headers, body: JSON.stringify({ webhook_name: name, event_types: ['object.*'], channels }) });
+        const res = await fetch(`${apis[0]}${W}/`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ webhook_name: name, event_types: ['object.*'], channels }),
+        });
         expect(res.status).toBe(201);
       }
-      const target = (await (await fetch(`${apis[1]}${W}/`, { method: 'POST', headers, body: JSON.stringify({ webhook_name: 'edited', event_types: ['taxonomy.created'], channels: [{ channel: 'webhook', configs: { url: `${receiver.url}/x` } }] }) })).json()) as { webhook_id: string };
+      const target = (await (
+        await fetch(`${apis[1]}${W}/`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({
+            webhook_name: 'edited',
+            event_types: ['taxonomy.created'],
+            channels: [{ channel: 'webhook', configs: { url: `${receiver.url}/x` } }],
+          }),
+        })
+      ).json()) as { webhook_id: string };
 
       // Events through both APIs, 16 at a time, while a worker is killed (-9) and replaced every so often.
       const accepted = new Set<string>();
@@ -100,7 +120,16 @@ onPostgres('Scale-out (2 APIs, 3 workers)', () =>
         }
       };
       // Eight clients each add their own event type to one webhook through alternating APIs, read-modify-write with If-Match.
-      const wanted = ['trigger.created', 'trigger.updated', 'trigger.deleted', 'trigger.paused', 'trigger.resumed', 'trigger.fired', 'cluster.created', 'cluster.deleted'];
+      const wanted = [
+        'trigger.created',
+        'trigger.updated',
+        'trigger.deleted',
+        'trigger.paused',
+        'trigger.resumed',
+        'trigger.fired',
+        'cluster.created',
+        'cluster.deleted',
+      ];
       const editor = async (eventType: string, n: number) => {
         for (let tries = 0; ; tries++) {
           const api = apis[(n + tries) % 2];
@@ -116,11 +145,7 @@ onPostgres('Scale-out (2 APIs, 3 workers)', () =>
         }
       };
       const began = performance.now();
-      const [, , retries] = await Promise.all([
-        Promise.all(Array.from({ length: 16 }, sender)),
-        killer(),
-        Promise.all(wanted.map((t, n) => editor(t, n))),
-      ]);
+      const [, , retries] = await Promise.all([Promise.all(Array.from({ length: 16 }, sender)), killer(), Promise.all(wanted.map((t, n) => editor(t, n)))]);
       expect(accepted.size).toBe(EVENTS);
       console.log(`scale-out: all ${EVENTS} events accepted after ${Math.round(performance.now() - began)} ms`);
 
@@ -147,13 +172,19 @@ onPostgres('Scale-out (2 APIs, 3 workers)', () =>
         }, 0);
       let checked = 0;
       // The receiver shares this process: count only once enough arrived, and only when more did.
-      await waitFor(async () => {
-        if (receiver.received.length < 3 * EVENTS) return false;
-        if (receiver.received.length === checked) return false;
-        checked = receiver.received.length;
-        return missing() === 0;
-      }, 90_000, 'every (message, channel) at a receiver').catch((error: Error) => {
-        throw new Error(`${error.message}: ${missing()} of ${3 * EVENTS} never arrived (per path: ${['/a', '/s', '/b', '/x'].map((p) => `${p} ${seen(p).size}`).join(', ')})`);
+      await waitFor(
+        async () => {
+          if (receiver.received.length < 3 * EVENTS) return false;
+          if (receiver.received.length === checked) return false;
+          checked = receiver.received.length;
+          return missing() === 0;
+        },
+        90_000,
+        'every (message, channel) at a receiver',
+      ).catch((error: Error) => {
+        throw new Error(
+          `${error.message}: ${missing()} of ${3 * EVENTS} never arrived (per path: ${['/a', '/s', '/b', '/x'].map((p) => `${p} ${seen(p).size}`).join(', ')})`,
+        );
       });
       let duplicates = 0;
       for (const p of ['/a', '/s', '/b']) {
@@ -162,7 +193,9 @@ onPostgres('Scale-out (2 APIs, 3 workers)', () =>
         for (const n of counts.values()) duplicates += n - 1;
       }
       // Only a kill makes a second delivery: at most what the killed workers had in flight (20 each).
-      console.log(`scale-out: ${EVENTS} events, ${3 * EVENTS} deliveries, ${KILLS} workers killed, ${duplicates} redelivered after a kill, ${retries.reduce((a, b) => a + b, 0)} edit retries`);
+      console.log(
+        `scale-out: ${EVENTS} events, ${3 * EVENTS} deliveries, ${KILLS} workers killed, ${duplicates} redelivered after a kill, ${retries.reduce((a, b) => a + b, 0)} edit retries`,
+      );
       expect(duplicates).toBeLessThanOrEqual(KILLS * 20);
     }, 240_000);
   }),

@@ -28,7 +28,11 @@ export interface Harness {
   readonly container: Awaited<ReturnType<typeof compose>>;
   /** Creates an organization and returns a key for it. */
   newOrg(name?: string, catalogId?: string): Promise<{ key: string; organizationId: string }>;
-  request(method: string, path: string, options?: { key?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> }): Promise<{
+  request(
+    method: string,
+    path: string,
+    options?: { key?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> },
+  ): Promise<{
     status: number;
     headers: Headers;
     body: any;
@@ -53,10 +57,18 @@ export const startHarness = async (kind: StoreKind = 'sqlite-file', logLines?: s
   const dir = mkdtempSync(join(tmpdir(), 'hookledger-http-'));
   const schema = kind === 'postgres' ? await tempSchema() : undefined;
   const databaseUrl =
-    kind === 'memory' ? 'memory:' : schema ? `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema.schema}`)}` : `sqlite:${join(dir, 'hookledger.db')}`;
+    kind === 'memory'
+      ? 'memory:'
+      : schema
+        ? `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema.schema}`)}`
+        : `sqlite:${join(dir, 'hookledger.db')}`;
   const clock = new ManualClock('2026-11-22T10:00:00.000Z');
   const logger = pino({ level: 'info' }, { write: (line: string) => void logLines?.push(line) });
-  const config = { ...readConfig({ HOOKLEDGER_ALLOW_PRIVATE_DESTINATIONS: 'true', HOOKLEDGER_RETRY_SCHEDULE: '0,50ms,100ms', HOOKLEDGER_RATE_LIMIT: '0', ...options.env }), databaseUrl, port: 0 };
+  const config = {
+    ...readConfig({ HOOKLEDGER_ALLOW_PRIVATE_DESTINATIONS: 'true', HOOKLEDGER_RETRY_SCHEDULE: '0,50ms,100ms', HOOKLEDGER_RATE_LIMIT: '0', ...options.env }),
+    databaseUrl,
+    port: 0,
+  };
   const container = await compose(config, { clock: options.realClock ? undefined : clock, logger });
   const { app } = buildApi(container, 'test');
   const running = await listen(app, '127.0.0.1', 0);

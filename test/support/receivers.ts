@@ -9,9 +9,7 @@ export interface ReceivedRequest {
 }
 
 /** A real HTTP server on loopback that records every request and answers as told. */
-export const startReceiver = async (
-  answer: (req: ReceivedRequest, res: ServerResponse) => void = (_req, res) => res.writeHead(204).end(),
-) => {
+export const startReceiver = async (answer: (req: ReceivedRequest, res: ServerResponse) => void = (_req, res) => res.writeHead(204).end()) => {
   const received: ReceivedRequest[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];

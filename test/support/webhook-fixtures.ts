@@ -1,11 +1,4 @@
-import {
-  type Channel,
-  type CommandMetadata,
-  type IdentifiedChannel,
-  type EventCatalog,
-  type WebhookEvent,
-  dottedCatalog,
-} from '../../src/domain/index.js';
+import { type Channel, type CommandMetadata, type IdentifiedChannel, type EventCatalog, type WebhookEvent, dottedCatalog } from '../../src/domain/index.js';
 
 export const T0 = '2026-11-22T10:00:00.000Z';
 export const T1 = '2026-11-22T11:00:00.000Z';
@@ -13,8 +6,7 @@ export const T2 = '2026-11-22T12:00:00.000Z';
 
 export const meta = (now = T1, catalog: EventCatalog = dottedCatalog): CommandMetadata => ({ now, catalog });
 
-export const httpChannel = (url = 'https://example.com/hook') =>
-  ({ channel: 'webhook', configs: { url, headers: {}, timeout: 10 } }) as const;
+export const httpChannel = (url = 'https://example.com/hook') => ({ channel: 'webhook', configs: { url, headers: {}, timeout: 10 } }) as const;
 
 export const slackChannel = { channel: 'slack', configs: { webhook_url: 'https://hooks.slack.com/services/T/B/X', channel: '#alerts' } } as const;
 
@@ -63,6 +55,8 @@ export const createCommand = (data: Record<string, unknown> = {}, metadata: unkn
   }) as never;
 
 export const paused = (at = T1, reason = 'paused on request'): WebhookEvent => ({
-  type: 'WebhookPaused', version: 1, data: { reason, automatic: false, at },
+  type: 'WebhookPaused',
+  version: 1,
+  data: { reason, automatic: false, at },
 });
 export const deleted = (at = T1): WebhookEvent => ({ type: 'WebhookDeleted', version: 1, data: { at } });

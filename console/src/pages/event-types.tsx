@@ -18,11 +18,21 @@ export const EventTypesPage = () => {
           <div class="table-wrap">
             <table>
               <thead>
-                <tr><th scope="col">Event type</th><th scope="col">Description</th><th scope="col">Cache scope</th></tr>
+                <tr>
+                  <th scope="col">Event type</th>
+                  <th scope="col">Description</th>
+                  <th scope="col">Cache scope</th>
+                </tr>
               </thead>
               <tbody>
                 {types.map((t) => (
-                  <tr key={t.name}><td><code>{t.name}</code></td><td>{t.description}</td><td>{t.cache_scope ?? '—'}</td></tr>
+                  <tr key={t.name}>
+                    <td>
+                      <code>{t.name}</code>
+                    </td>
+                    <td>{t.description}</td>
+                    <td>{t.cache_scope ?? '—'}</td>
+                  </tr>
                 ))}
               </tbody>
             </table>

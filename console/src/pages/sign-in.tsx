@@ -40,7 +40,9 @@ export const SignIn = ({ onSignedIn }: { onSignedIn: () => void }) => {
             />
             <small id="sign-in-help">{error ?? 'Create one with `npx hookledger keys create --org <name>`. It stays in this tab only.'}</small>
           </label>
-          <button type="submit" aria-busy={busy}>Sign in</button>
+          <button type="submit" aria-busy={busy}>
+            Sign in
+          </button>
         </form>
       </article>
     </main>

@@ -23,24 +23,38 @@ export const WebhookDetail = ({ webhookId }: { webhookId: string }) => {
       <hgroup>
         <h1>{w.webhook_name}</h1>
         <p>
-          <span class={`badge ${w.is_active ? 'active' : 'paused'}`}>{w.is_active ? 'active' : 'paused'}</span> <code>{w.webhook_id}</code> · version {w.version} ·{' '}
-          {w.event_types.join(', ')}
+          <span class={`badge ${w.is_active ? 'active' : 'paused'}`}>{w.is_active ? 'active' : 'paused'}</span> <code>{w.webhook_id}</code> · version{' '}
+          {w.version} · {w.event_types.join(', ')}
         </p>
       </hgroup>
       <div class="actions" role="group" aria-label="Webhook actions">
-        <a href={`#/webhooks/${w.webhook_id}/edit`} role="button" class="secondary">Edit</a>
+        <a href={`#/webhooks/${w.webhook_id}/edit`} role="button" class="secondary">
+          Edit
+        </a>
         <button type="button" class="secondary" onClick={() => act(w.is_active ? 'Paused.' : 'Resumed.', () => webhooks.setActive(w.webhook_id, !w.is_active))}>
           {w.is_active ? 'Pause' : 'Resume'}
         </button>
-        <button type="button" class="secondary" onClick={() => act('A test event is on its way to every channel.', () => webhooks.test(w.webhook_id))}>Send test event</button>
-        <button type="button" class="secondary" onClick={() => act('Secret rotated; the old one signs too for 24 hours.', async () => setSecret((await webhooks.rotate(w.webhook_id)).secret))}>
+        <button type="button" class="secondary" onClick={() => act('A test event is on its way to every channel.', () => webhooks.test(w.webhook_id))}>
+          Send test event
+        </button>
+        <button
+          type="button"
+          class="secondary"
+          onClick={() => act('Secret rotated; the old one signs too for 24 hours.', async () => setSecret((await webhooks.rotate(w.webhook_id)).secret))}
+        >
           Rotate secret
         </button>
-        <button type="button" class="secondary outline" onClick={() => confirmDelete.current?.showModal()}>Delete</button>
+        <button type="button" class="secondary outline" onClick={() => confirmDelete.current?.showModal()}>
+          Delete
+        </button>
       </div>
       <p role="status">{notice}</p>
       {failure && <ErrorNote>{failure}</ErrorNote>}
-      {secret && <p>New signing secret: <span class="secret">{secret}</span></p>}
+      {secret && (
+        <p>
+          New signing secret: <span class="secret">{secret}</span>
+        </p>
+      )}
       {w.last_error && (
         <p>
           Last error: {w.last_error.message} on {w.last_error.channel} at {when(w.last_error.at)}
@@ -51,7 +65,9 @@ export const WebhookDetail = ({ webhookId }: { webhookId: string }) => {
           <h2 id="delete-title">Delete {w.webhook_name}?</h2>
           <p>It stops receiving events at once. Its history stays for audit.</p>
           <footer class="actions">
-            <button type="button" class="secondary" onClick={() => confirmDelete.current?.close()}>Keep it</button>
+            <button type="button" class="secondary" onClick={() => confirmDelete.current?.close()}>
+              Keep it
+            </button>
             <button
               type="button"
               onClick={async () => {
@@ -68,7 +84,16 @@ export const WebhookDetail = ({ webhookId }: { webhookId: string }) => {
 
       <div role="tablist" aria-label="Webhook views" class="actions">
         {(['deliveries', 'history'] as const).map((t) => (
-          <button key={t} type="button" role="tab" id={`tab-${t}`} aria-selected={tab === t} aria-controls={`panel-${t}`} class={tab === t ? '' : 'outline'} onClick={() => setTab(t)}>
+          <button
+            key={t}
+            type="button"
+            role="tab"
+            id={`tab-${t}`}
+            aria-selected={tab === t}
+            aria-controls={`panel-${t}`}
+            class={tab === t ? '' : 'outline'}
+            onClick={() => setTab(t)}
+          >
             {t === 'history' ? 'History' : 'Deliveries'}
           </button>
         ))}

@@ -5,9 +5,18 @@ import { ErrorNote, Loading, byCategory, useCatalog } from './shared.js';
 
 type Kind = 'webhook' | 'slack' | 'email' | 'sms';
 /** One channel as the form edits it; `original` keeps the settings the form has no field for (headers, templates…). */
-interface ChannelDraft { kind: Kind; target: string; extra: string; original?: { channel_id?: string; channel: string; configs: Record<string, unknown> } }
+interface ChannelDraft {
+  kind: Kind;
+  target: string;
+  extra: string;
+  original?: { channel_id?: string; channel: string; configs: Record<string, unknown> };
+}
 
-const list = (text: string) => text.split(',').map((s) => s.trim()).filter(Boolean);
+const list = (text: string) =>
+  text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 /** The form's channel rows as the API's channel objects; an edit keeps what the form does not show. */
 const toChannel = (c: ChannelDraft) => {
   const edited = toEditedChannel(c);
@@ -21,18 +30,24 @@ const toChannel = (c: ChannelDraft) => {
 };
 const toEditedChannel = (c: ChannelDraft): { channel: string; configs: Record<string, unknown> } => {
   switch (c.kind) {
-    case 'webhook': return { channel: 'webhook', configs: { url: c.target.trim(), ...(c.extra ? { timeout: Number(c.extra) } : {}) } };
-    case 'slack': return { channel: 'slack', configs: { webhook_url: c.target.trim(), ...(c.extra ? { channel: c.extra.trim() } : {}) } };
-    case 'email': return { channel: 'email', configs: { to_addresses: list(c.target), ...(c.extra ? { subject_template: c.extra } : {}) } };
-    case 'sms': return { channel: 'sms', configs: { phone_numbers: list(c.target), ...(c.extra ? { message_template: c.extra } : {}) } };
+    case 'webhook':
+      return { channel: 'webhook', configs: { url: c.target.trim(), ...(c.extra ? { timeout: Number(c.extra) } : {}) } };
+    case 'slack':
+      return { channel: 'slack', configs: { webhook_url: c.target.trim(), ...(c.extra ? { channel: c.extra.trim() } : {}) } };
+    case 'email':
+      return { channel: 'email', configs: { to_addresses: list(c.target), ...(c.extra ? { subject_template: c.extra } : {}) } };
+    case 'sms':
+      return { channel: 'sms', configs: { phone_numbers: list(c.target), ...(c.extra ? { message_template: c.extra } : {}) } };
   }
 };
 const fromChannel = (c: { channel_id?: string; channel: string; configs: Record<string, unknown> }): ChannelDraft => {
   const k = c.configs;
   const original = { original: c };
   if (c.channel === 'slack') return { kind: 'slack', target: String(k.webhook_url ?? ''), extra: String(k.channel ?? ''), ...original };
-  if (c.channel === 'email') return { kind: 'email', target: ((k.to_addresses as string[]) ?? []).join(', '), extra: String(k.subject_template ?? ''), ...original };
-  if (c.channel === 'sms') return { kind: 'sms', target: ((k.phone_numbers as string[]) ?? []).join(', '), extra: String(k.message_template ?? ''), ...original };
+  if (c.channel === 'email')
+    return { kind: 'email', target: ((k.to_addresses as string[]) ?? []).join(', '), extra: String(k.subject_template ?? ''), ...original };
+  if (c.channel === 'sms')
+    return { kind: 'sms', target: ((k.phone_numbers as string[]) ?? []).join(', '), extra: String(k.message_template ?? ''), ...original };
   return { kind: 'webhook', target: String(k.url ?? ''), extra: k.timeout ? String(k.timeout) : '', ...original };
 };
 const LABELS: Record<Kind, [string, string]> = {
@@ -79,8 +94,12 @@ export const WebhookForm = ({ webhookId }: { webhookId?: string }) => {
       <article>
         <h1>Webhook created</h1>
         <p>Its signing secret is shown once here (and again under “Signing secret” on the webhook). Receivers verify each request with it.</p>
-        <p class="secret" aria-label="Signing secret">{created.secret}</p>
-        <a href={`#/webhooks/${created.id}`} role="button">Open the webhook</a>
+        <p class="secret" aria-label="Signing secret">
+          {created.secret}
+        </p>
+        <a href={`#/webhooks/${created.id}`} role="button">
+          Open the webhook
+        </a>
       </article>
     );
   }
@@ -104,7 +123,9 @@ export const WebhookForm = ({ webhookId }: { webhookId?: string }) => {
       }
     } catch (err) {
       if (err instanceof ApiError && err.details.length) setErrors(err.details);
-      setFailure(err instanceof ApiError && err.status === 412 ? 'Someone changed this webhook meanwhile: reload to see their change.' : (err as Error).message);
+      setFailure(
+        err instanceof ApiError && err.status === 412 ? 'Someone changed this webhook meanwhile: reload to see their change.' : (err as Error).message,
+      );
     } finally {
       setBusy(false);
     }
@@ -112,7 +133,15 @@ export const WebhookForm = ({ webhookId }: { webhookId?: string }) => {
   const field = (...path: (string | number)[]) => {
     const message = errorFor(errors, ...path);
     const id = `err-${path.join('-')}`;
-    return { message, props: { 'aria-invalid': message ? ('true' as const) : undefined, 'aria-describedby': message ? id : undefined }, note: message && <small id={id} class="error">{message}</small> };
+    return {
+      message,
+      props: { 'aria-invalid': message ? ('true' as const) : undefined, 'aria-describedby': message ? id : undefined },
+      note: message && (
+        <small id={id} class="error">
+          {message}
+        </small>
+      ),
+    };
   };
   const nameField = field('webhook_name');
   const typesField = field('event_types');
@@ -141,14 +170,19 @@ export const WebhookForm = ({ webhookId }: { webhookId?: string }) => {
           const wildcard = `${prefix}${separator}*`;
           return (
             <details key={category}>
-              <summary>{category} {list.some((t) => types.includes(t.name)) || types.includes(wildcard) ? `(${types.filter((t) => t === wildcard || list.some((x) => x.name === t)).length} chosen)` : ''}</summary>
+              <summary>
+                {category}{' '}
+                {list.some((t) => types.includes(t.name)) || types.includes(wildcard)
+                  ? `(${types.filter((t) => t === wildcard || list.some((x) => x.name === t)).length} chosen)`
+                  : ''}
+              </summary>
               <label>
                 <input type="checkbox" checked={types.includes(wildcard)} onChange={() => toggle(wildcard)} /> All of <code>{wildcard}</code>
               </label>
               {list.map((t) => (
                 <label key={t.name}>
-                  <input type="checkbox" name="event_type" value={t.name} checked={types.includes(t.name)} onChange={() => toggle(t.name)} /> <code>{t.name}</code>{' '}
-                  <small>{t.description}</small>
+                  <input type="checkbox" name="event_type" value={t.name} checked={types.includes(t.name)} onChange={() => toggle(t.name)} />{' '}
+                  <code>{t.name}</code> <small>{t.description}</small>
                 </label>
               ))}
             </details>
@@ -198,8 +232,12 @@ export const WebhookForm = ({ webhookId }: { webhookId?: string }) => {
         </button>
       </fieldset>
       <div class="actions">
-        <button type="submit" aria-busy={busy}>{webhookId ? 'Save changes' : 'Create webhook'}</button>
-        <a href={webhookId ? `#/webhooks/${webhookId}` : '#/webhooks'} role="button" class="secondary outline">Cancel</a>
+        <button type="submit" aria-busy={busy}>
+          {webhookId ? 'Save changes' : 'Create webhook'}
+        </button>
+        <a href={webhookId ? `#/webhooks/${webhookId}` : '#/webhooks'} role="button" class="secondary outline">
+          Cancel
+        </a>
       </div>
     </form>
   );

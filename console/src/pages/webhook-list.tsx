@@ -17,7 +17,9 @@ export const WebhookList = () => {
     <>
       <div class="actions spread">
         <h1>Webhooks</h1>
-        <a href="#/webhooks/new" role="button">New webhook</a>
+        <a href="#/webhooks/new" role="button">
+          New webhook
+        </a>
       </div>
       <form aria-label="Filter webhooks" onSubmit={(e) => e.preventDefault()} class="grid">
         <label>
@@ -28,7 +30,11 @@ export const WebhookList = () => {
           Receives event type
           <select value={eventType} onChange={(e) => setEventType(e.currentTarget.value)}>
             <option value="">Any</option>
-            {catalog.value?.event_types.map((t) => <option key={t.name} value={t.name}>{t.name}</option>)}
+            {catalog.value?.event_types.map((t) => (
+              <option key={t.name} value={t.name}>
+                {t.name}
+              </option>
+            ))}
           </select>
         </label>
         <label>
@@ -51,15 +57,26 @@ export const WebhookList = () => {
       {shown.length > 0 && (
         <div class="table-wrap">
           <table>
-            <caption>{shown.length} of {list.value?.total} webhooks</caption>
+            <caption>
+              {shown.length} of {list.value?.total} webhooks
+            </caption>
             <thead>
-              <tr><th scope="col">Name</th><th scope="col">Status</th><th scope="col">Event types</th><th scope="col">Last error</th></tr>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Status</th>
+                <th scope="col">Event types</th>
+                <th scope="col">Last error</th>
+              </tr>
             </thead>
             <tbody>
               {shown.map((w) => (
                 <tr key={w.webhook_id}>
-                  <td><a href={`#/webhooks/${w.webhook_id}`}>{w.webhook_name}</a></td>
-                  <td><span class={`badge ${w.is_active ? 'active' : 'paused'}`}>{w.is_active ? 'active' : 'paused'}</span></td>
+                  <td>
+                    <a href={`#/webhooks/${w.webhook_id}`}>{w.webhook_name}</a>
+                  </td>
+                  <td>
+                    <span class={`badge ${w.is_active ? 'active' : 'paused'}`}>{w.is_active ? 'active' : 'paused'}</span>
+                  </td>
                   <td>{w.event_types.join(', ')}</td>
                   <td>{w.last_error ? `${w.last_error.message} (${w.last_error.channel})` : '—'}</td>
                 </tr>

@@ -13,7 +13,10 @@ import { isPrivateAddress } from '../../domain/index.js';
 export { isPrivateAddress };
 
 export class DestinationRefused extends Error {
-  constructor(readonly host: string, readonly address: string) {
+  constructor(
+    readonly host: string,
+    readonly address: string,
+  ) {
     super(`destination ${host} resolves to ${address}, a private or reserved address (set HOOKLEDGER_ALLOW_PRIVATE_DESTINATIONS=true to allow it)`);
     this.name = 'DestinationRefused';
   }

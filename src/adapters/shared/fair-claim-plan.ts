@@ -37,8 +37,8 @@ export interface ClaimFacts {
 }
 
 export interface ClaimPlan {
-  /** Endpoints whose oldest due jobs to read: how many, and whose they are. */
-  readonly reads: ReadonlyMap<string, { readonly n: number; readonly organizationId: string }>;
+  /** Per organization, how many of its oldest due jobs to read at most, from which endpoints, and at most how many of each. */
+  readonly reads: ReadonlyMap<string, { readonly wanted: number; readonly endpoints: readonly { readonly endpoint: string; readonly n: number }[] }>;
   readonly endpoints: ReadonlyMap<string, EndpointState>;
   readonly mine: ReadonlyMap<string, number>;
   readonly stale: readonly DueJob[];
@@ -91,13 +91,54 @@ export const planReads = (o: ClaimOptions, facts: ClaimFacts): ClaimPlan => {
   const share = o.fairness ? organizationShare(o.fairness.slots, perOrganization.size) : Number.POSITIVE_INFINITY;
   const held = [...mine.values()].reduce((sum, n) => sum + Math.min(n, share), 0);
   const free = Math.min(o.limit, o.fairness ? o.fairness.slots - held : Number.POSITIVE_INFINITY);
-  const reads = new Map<string, { n: number; organizationId: string }>();
+  const stale = facts.stale.map(toJob);
+  const reads = new Map<string, { wanted: number; endpoints: { endpoint: string; n: number }[] }>();
   for (const [organization, list] of perOrganization) {
-    const wanted = Math.min(free, share - (mine.get(organization) ?? 0));
-    const first = list.sort((a, b) => before(a.job, b.job)).slice(0, Math.max(1, wanted));
-    for (const { job, allowance } of first) reads.set(job.endpoint, { n: Math.max(1, Math.min(perEndpoint, allowance, wanted)), organizationId: organization });
+    // A stale job may push a scheduled one out of its endpoint's allowance: one more to read for each.
+    const wanted = Math.max(1, Math.min(free, share - (mine.get(organization) ?? 0))) + stale.filter((j) => j.organizationId === organization).length;
+    const first = list.sort((a, b) => before(a.job, b.job)).slice(0, wanted);
+    reads.set(organization, {
+      wanted,
+      endpoints: first.map(({ job, allowance }) => ({ endpoint: job.endpoint, n: Math.max(1, Math.min(perEndpoint, allowance, wanted)) })),
+    });
   }
-  return { reads, endpoints, mine, stale: facts.stale.map(toJob).filter((j) => reads.has(j.endpoint)) };
+  const kept = new Set([...reads.values()].flatMap((r) => r.endpoints.map((e) => e.endpoint)));
+  return { reads, endpoints, mine, stale: stale.filter((j) => kept.has(j.endpoint)) };
+};
+
+/** Reads up to `n` of an endpoint's oldest scheduled due jobs after `after` (all of them from the start when undefined). */
+export type ReadDue = (endpoint: string, organizationId: string, after: DueJob | undefined, n: number) => DueJob[];
+
+/**
+ * An organization's `wanted` oldest scheduled jobs across its endpoints (each capped at its `n`),
+ * merged from small reads of each endpoint in turn, so a claim reads about what it may take, not
+ * every endpoint's `n`.
+ */
+export const gatherScheduled = (plan: ClaimPlan, read: ReadDue): DueJob[] => {
+  const out: DueJob[] = [];
+  for (const [organizationId, { wanted, endpoints }] of plan.reads) {
+    const chunk = Math.ceil(wanted / endpoints.length) + 1;
+    const sources = endpoints.map(({ endpoint, n }) => {
+      const first = read(endpoint, organizationId, undefined, Math.min(n, chunk));
+      return { endpoint, left: n - first.length, done: first.length < Math.min(n, chunk), buffer: first, at: 0 };
+    });
+    for (let taken = 0; taken < wanted; taken++) {
+      let best: (typeof sources)[number] | undefined;
+      for (const s of sources) {
+        if (s.at === s.buffer.length && !s.done && s.left > 0) {
+          const more = read(s.endpoint, organizationId, s.buffer.at(-1), Math.min(s.left, chunk));
+          s.done = more.length < Math.min(s.left, chunk);
+          s.left -= more.length;
+          s.buffer = more;
+          s.at = 0;
+        }
+        if (s.at < s.buffer.length && (!best || before(s.buffer[s.at]!, best.buffer[best.at]!) < 0)) best = s;
+      }
+      if (!best) break;
+      out.push(best.buffer[best.at++]!);
+    }
+  }
+  return out;
 };
 
 /** The domain's pick among the jobs read for the plan's endpoints (scheduled) and their stale ones. */

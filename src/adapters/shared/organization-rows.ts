@@ -1,10 +1,21 @@
 import type { ApiKeyRecord, Credential, KeyScope, Organization } from '../../ports/organizations.js';
 
 /** The organizations and api_keys tables have the same columns in SQLite and PostgreSQL. */
-export interface OrgRow { id: string; name: string; catalog_id: string; created_at: string }
+export interface OrgRow {
+  id: string;
+  name: string;
+  catalog_id: string;
+  created_at: string;
+}
 export interface KeyRow {
-  key_id: string; organization_id: string | null; scope: string; name: string; hash: string;
-  created_at: string; last_used_at: string | null; revoked_at: string | null;
+  key_id: string;
+  organization_id: string | null;
+  scope: string;
+  name: string;
+  hash: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
 }
 
 export const KEY_COLUMNS = 'key_id, organization_id, scope, name, hash, created_at, last_used_at, revoked_at';
@@ -21,10 +32,23 @@ export const toApiKey = (r: KeyRow): ApiKeyRecord => ({
   ...(r.revoked_at ? { revokedAt: r.revoked_at } : {}),
 });
 /** The values of an INSERT naming KEY_COLUMNS, in that order. */
-export const keyValues = (k: ApiKeyRecord) => [k.keyId, k.organizationId ?? null, k.scope, k.name, k.hash, k.createdAt, k.lastUsedAt ?? null, k.revokedAt ?? null];
+export const keyValues = (k: ApiKeyRecord) => [
+  k.keyId,
+  k.organizationId ?? null,
+  k.scope,
+  k.name,
+  k.hash,
+  k.createdAt,
+  k.lastUsedAt ?? null,
+  k.revokedAt ?? null,
+];
 
 /** A key joined with its organization (`findCredential`): key columns as in KeyRow, organization columns prefixed `org_` (null for operator keys). */
-export interface CredentialRow extends KeyRow { org_name: string | null; org_catalog_id: string | null; org_created_at: string | null }
+export interface CredentialRow extends KeyRow {
+  org_name: string | null;
+  org_catalog_id: string | null;
+  org_created_at: string | null;
+}
 
 /** One SELECT for both, so authentication on a cache miss is one round trip. */
 export const CREDENTIAL_QUERY = (param: string) =>

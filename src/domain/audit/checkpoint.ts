@@ -21,8 +21,7 @@ export type Checkpoint = z.infer<typeof checkpointSchema>;
 export type UnsignedCheckpoint = Omit<Checkpoint, 'signature'>;
 
 /** The exact text the signature covers. */
-export const checkpointSigningInput = (c: UnsignedCheckpoint): string =>
-  canonicalJson([c.format, c.position, c.events, c.head, c.taken_at]);
+export const checkpointSigningInput = (c: UnsignedCheckpoint): string => canonicalJson([c.format, c.position, c.events, c.head, c.taken_at]);
 
 /** Where the log, as read now, stands at the checkpoint's position. */
 export interface LogAtCheckpoint {
@@ -35,9 +34,7 @@ export interface LogAtCheckpoint {
 }
 
 export type CheckpointFinding =
-  | { readonly kind: 'consistent' }
-  | { readonly kind: 'cut-tail'; readonly detail: string }
-  | { readonly kind: 'rewritten-past'; readonly detail: string };
+  { readonly kind: 'consistent' } | { readonly kind: 'cut-tail'; readonly detail: string } | { readonly kind: 'rewritten-past'; readonly detail: string };
 
 /** Compares the log now with a checkpoint taken earlier (whose signature was already checked). */
 export const compareWithCheckpoint = (c: UnsignedCheckpoint, now: LogAtCheckpoint): CheckpointFinding => {
@@ -58,7 +55,10 @@ export const compareWithCheckpoint = (c: UnsignedCheckpoint, now: LogAtCheckpoin
     };
   }
   if (now.chainAtPosition !== c.head) {
-    return { kind: 'rewritten-past', detail: `the chain at position ${c.position} is ${now.chainAtPosition}, the checkpoint signed ${c.head}: the log before it was rewritten` };
+    return {
+      kind: 'rewritten-past',
+      detail: `the chain at position ${c.position} is ${now.chainAtPosition}, the checkpoint signed ${c.head}: the log before it was rewritten`,
+    };
   }
   return { kind: 'consistent' };
 };

@@ -20,8 +20,7 @@ export const EventTypeFields = {
   schema: EventTypeDefinition.shape.schema.default(null),
 };
 
-const command = <T extends string, D extends z.ZodRawShape>(type: T, data: D) =>
-  z.strictObject({ type: z.literal(type), data: z.strictObject(data) });
+const command = <T extends string, D extends z.ZodRawShape>(type: T, data: D) => z.strictObject({ type: z.literal(type), data: z.strictObject(data) });
 
 /** Command: record the preset as the catalog's first event (when the organization is created). */
 export const SeedCatalog = command('SeedCatalog', {});

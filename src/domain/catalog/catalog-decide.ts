@@ -22,7 +22,11 @@ const notFound = (name: string): CatalogError => ({ type: 'EventTypeNotFound', m
 
 type Seeded = Extract<CatalogState, { status: 'seeded' }>;
 const definition = (d: EventTypeDefinition): EventTypeDefinition => ({
-  name: d.name, description: d.description, category: d.category, cache_scope: d.cache_scope, schema: d.schema,
+  name: d.name,
+  description: d.description,
+  category: d.category,
+  cache_scope: d.cache_scope,
+  schema: d.schema,
 });
 
 /** Rules on a definition being written: the naming rule (for new names) and the schema's bounds. */
@@ -30,7 +34,8 @@ const definitionProblems = (state: Seeded, d: EventTypeDefinition, isNew: boolea
   const problems: ErrorDetail[] = [];
   const naming = isNew ? eventTypeNameProblem(state.separator, d.name) : undefined;
   if (naming) problems.push({ path: ['name'], message: naming });
-  if (isNew && state.eventTypes.some((t) => t.name === d.name)) problems.push({ path: ['name'], message: `'${d.name}' exists already (archived types included)` });
+  if (isNew && state.eventTypes.some((t) => t.name === d.name))
+    problems.push({ path: ['name'], message: `'${d.name}' exists already (archived types included)` });
   if (isNew && state.eventTypes.length >= CATALOG_MAX_TYPES) problems.push({ path: ['name'], message: `a catalog holds at most ${CATALOG_MAX_TYPES} types` });
   if (d.schema !== null) problems.push(...eventTypeSchemaProblems(d.schema));
   return problems;

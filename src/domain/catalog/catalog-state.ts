@@ -18,7 +18,12 @@ export const initialCatalogState = (): CatalogState => ({ status: 'unseeded' });
 /** A preset's types as catalog entries: what the seed records. */
 export const presetEntries = (preset: EventCatalog): CatalogEntry[] =>
   preset.eventTypes.map((t) => ({
-    name: t.name, description: t.description, category: t.category, cache_scope: t.cacheScope ?? null, schema: null, archived: false,
+    name: t.name,
+    description: t.description,
+    category: t.category,
+    cache_scope: t.cacheScope ?? null,
+    schema: null,
+    archived: false,
   }));
 
 /**

@@ -29,5 +29,4 @@ export interface EventCatalog {
 }
 
 /** Whether the catalog lists this exact event-type name (archived or not: archived types are still published). */
-export const hasEventType = (catalog: EventCatalog, name: string): boolean =>
-  catalog.eventTypes.some((t) => t.name === name);
+export const hasEventType = (catalog: EventCatalog, name: string): boolean => catalog.eventTypes.some((t) => t.name === name);

@@ -1,11 +1,11 @@
 import type { EventCatalog, EventTypeInfo } from './catalog.js';
 
-const type = (
-  name: string,
-  category: string,
-  cacheScope: EventTypeInfo['cacheScope'],
-  description: string,
-): EventTypeInfo => ({ name, category, cacheScope, description });
+const type = (name: string, category: string, cacheScope: EventTypeInfo['cacheScope'], description: string): EventTypeInfo => ({
+  name,
+  category,
+  cacheScope,
+  description,
+});
 
 /**
  * The Mixpeek-style catalog (seed 003): `{resource}.{action}[.{sub-resource}[.{sub-action}]]`,

@@ -26,7 +26,19 @@ type Json = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** Keywords whose value is one schema, a map of schemas, or a list of schemas. */
-const ONE = new Set(['items', 'additionalProperties', 'not', 'if', 'then', 'else', 'contains', 'propertyNames', 'unevaluatedItems', 'unevaluatedProperties', 'additionalItems']);
+const ONE = new Set([
+  'items',
+  'additionalProperties',
+  'not',
+  'if',
+  'then',
+  'else',
+  'contains',
+  'propertyNames',
+  'unevaluatedItems',
+  'unevaluatedProperties',
+  'additionalItems',
+]);
 const MAP = new Set(['properties', '$defs', 'definitions', 'dependentSchemas']);
 const LIST = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);
 const REFUSED: Record<string, string> = {
@@ -46,7 +58,10 @@ export const utf8Length = (text: string): number => {
     const c = text.charCodeAt(i);
     if (c < 0x80) bytes += 1;
     else if (c < 0x800) bytes += 2;
-    else if (c >= 0xd800 && c <= 0xdbff) (bytes += 4), i++;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      bytes += 4;
+      i++;
+    }
     else bytes += 3;
   }
   return bytes;
@@ -72,7 +87,8 @@ export const eventTypeSchemaProblems = (schema: unknown, limits = EVENT_TYPE_SCH
       if (refused) problems.push({ path: at, message: refused });
       else if (key === '$ref') {
         if (inDefs) problems.push({ path: at, message: 'a definition may not refer to another (no recursion)' });
-        else if (typeof value !== 'string' || !/^#\/\$defs\/[^/~]{1,100}$/.test(value)) problems.push({ path: at, message: "must name a local definition, '#/$defs/<name>'" });
+        else if (typeof value !== 'string' || !/^#\/\$defs\/[^/~]{1,100}$/.test(value))
+          problems.push({ path: at, message: "must name a local definition, '#/$defs/<name>'" });
       } else if (key === 'uniqueItems' && value === true && !(typeof node.maxItems === 'number' && node.maxItems <= limits.uniqueItemsMaxItems)) {
         problems.push({ path: at, message: `needs maxItems of at most ${limits.uniqueItemsMaxItems} beside it` });
       } else if (ONE.has(key)) walk(value, at, depth + 1, inDefs);
@@ -86,14 +102,21 @@ export const eventTypeSchemaProblems = (schema: unknown, limits = EVENT_TYPE_SCH
   walk(schema, ['schema'], 1, false);
   if (problems.length === 0) {
     const nodes = eventTypeSchemaCost(schema);
-    if (nodes > limits.nodes) problems.push({ path: ['schema'], message: `has ${nodes} subschemas (each $ref counting what it names); at most ${limits.nodes}` });
+    if (nodes > limits.nodes)
+      problems.push({ path: ['schema'], message: `has ${nodes} subschemas (each $ref counting what it names); at most ${limits.nodes}` });
   }
   return problems.slice(0, 20);
 };
 
 const children = (node: Json): unknown[] =>
   Object.entries(node).flatMap(([key, value]) =>
-    ONE.has(key) ? [value] : LIST.has(key) && Array.isArray(value) ? value : MAP.has(key) && isObject(value) && key !== '$defs' && key !== 'definitions' ? Object.values(value) : [],
+    ONE.has(key)
+      ? [value]
+      : LIST.has(key) && Array.isArray(value)
+        ? value
+        : MAP.has(key) && isObject(value) && key !== '$defs' && key !== 'definitions'
+          ? Object.values(value)
+          : [],
   );
 
 /**

@@ -13,8 +13,7 @@ export const patternMatches = (pattern: string, eventType: string): boolean => {
 };
 
 /** Would a webhook subscribed to `subscription` receive an event of `eventType`? */
-export const matches = (subscription: readonly string[], eventType: string): boolean =>
-  subscription.some((pattern) => patternMatches(pattern, eventType));
+export const matches = (subscription: readonly string[], eventType: string): boolean => subscription.some((pattern) => patternMatches(pattern, eventType));
 
 export type PatternProblem =
   | { readonly kind: 'unknown'; readonly pattern: string }

@@ -24,7 +24,8 @@ export const upperSnakeCatalog: EventCatalog = {
     {
       name: 'FACT_SHEET_DELETED',
       category: 'Fact Sheets',
-      description: 'A fact sheet is deleted. Deletion occurs when a fact sheet type is deleted from the meta model configuration or the retention period for an archived fact sheet ends.',
+      description:
+        'A fact sheet is deleted. Deletion occurs when a fact sheet type is deleted from the meta model configuration or the retention period for an archived fact sheet ends.',
     },
     {
       name: 'RELATION_CREATED',
@@ -44,7 +45,8 @@ export const upperSnakeCatalog: EventCatalog = {
     {
       name: 'RELATION_DELETED',
       category: 'Fact Sheet Relations',
-      description: 'A relation between fact sheets is deleted. Deletion occurs when a fact sheet type is deleted from the meta model configuration or the retention period for an archived fact sheet ends.',
+      description:
+        'A relation between fact sheets is deleted. Deletion occurs when a fact sheet type is deleted from the meta model configuration or the retention period for an archived fact sheet ends.',
     },
     {
       name: 'RELATION_SWITCH',

@@ -21,12 +21,7 @@ export const parseRetrySchedule = (text: string): Either<string, readonly number
  * when the schedule is used up. ±20 % jitter (from `random` in [0, 1)) spreads
  * retries; a receiver's Retry-After is honoured when it asks for longer.
  */
-export const nextAttemptDelay = (
-  schedule: readonly number[],
-  attemptsMade: number,
-  random: number,
-  retryAfterMs?: number,
-): number | undefined => {
+export const nextAttemptDelay = (schedule: readonly number[], attemptsMade: number, random: number, retryAfterMs?: number): number | undefined => {
   const base = schedule[attemptsMade];
   if (base === undefined) return undefined;
   const jittered = Math.round(base * (0.8 + 0.4 * random));

@@ -24,7 +24,12 @@ export const notFound = (webhookId?: string): DomainError => ({
 
 /** A validation path as the API shows it, e.g. `channels[0].configs.url`. */
 export const formatPath = (path: readonly (string | number)[]): string =>
-  path.length === 0 ? '(body)' : path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[');
+  path.length === 0
+    ? '(body)'
+    : path
+        .map((p) => (typeof p === 'number' ? `[${p}]` : p))
+        .join('.')
+        .replace(/\.\[/g, '[');
 
 /** zod issues (any version-compatible shape) as details. */
 export const detailsFromIssues = (

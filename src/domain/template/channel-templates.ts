@@ -59,7 +59,10 @@ const checkOutput = (spec: TemplateFieldSpec, text: string): Either<TemplateErro
   }
   if (spec.output === 'slack-blocks') {
     if (!Array.isArray(json)) {
-      return left({ kind: 'not-json', message: `the output must be a JSON array of blocks, not ${json === null ? 'null' : typeof json === 'object' ? 'an object' : `a ${typeof json}`}` });
+      return left({
+        kind: 'not-json',
+        message: `the output must be a JSON array of blocks, not ${json === null ? 'null' : typeof json === 'object' ? 'an object' : `a ${typeof json}`}`,
+      });
     }
     if (json.length > OUT.slackBlockCount) {
       return left({ kind: 'not-json', message: `the output has ${json.length} blocks; Slack accepts at most ${OUT.slackBlockCount}` });

@@ -204,7 +204,10 @@ const nest = (source: string, tokens: readonly Token[]): TemplateNode[] => {
     }
   }
   const unclosed = stack.pop();
-  if (unclosed) throw new ParseStop(errorAt('syntax', source, unclosed.token.start, `${unclosed.token.label} is never closed (add {{/${unclosed.token.name.join('.') || '.'}}})`));
+  if (unclosed)
+    throw new ParseStop(
+      errorAt('syntax', source, unclosed.token.start, `${unclosed.token.label} is never closed (add {{/${unclosed.token.name.join('.') || '.'}}})`),
+    );
   return root;
 };
 

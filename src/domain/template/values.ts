@@ -48,5 +48,4 @@ export const itemAt = (list: readonly unknown[], index: number): unknown => {
 };
 
 /** The own, enumerable string keys of a plain object whose values are JSON. */
-export const jsonKeys = (value: Record<string, unknown>): string[] =>
-  Object.keys(value).filter((key) => ownData(value, key) !== MISSING);
+export const jsonKeys = (value: Record<string, unknown>): string[] => Object.keys(value).filter((key) => ownData(value, key) !== MISSING);

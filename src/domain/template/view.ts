@@ -35,7 +35,12 @@ export const templateView = (message: TemplateMessage): Either<TemplateError, Te
     if (steps > TEMPLATE_LIMITS.steps) throw new RenderStop({ kind: 'too-much-work', message: 'the event data has too many values to render' });
   };
   try {
-    const data_json = jsonText(message.data === undefined ? null : message.data, Number.MAX_SAFE_INTEGER, step, () => new RenderStop({ kind: 'too-large', message: 'the event data is too large' }));
+    const data_json = jsonText(
+      message.data === undefined ? null : message.data,
+      Number.MAX_SAFE_INTEGER,
+      step,
+      () => new RenderStop({ kind: 'too-large', message: 'the event data is too large' }),
+    );
     return right({
       event_type: message.eventType,
       message_id: message.messageId,

@@ -47,7 +47,8 @@ export const assignChannelIds = (
     const path = ['channels', index, 'channel_id'];
     const known = byId.get(id);
     if (!known) problems.push({ path, message: `${id} is not a channel of this webhook: leave channel_id out for a new channel` });
-    else if (known.channel !== channel.channel) problems.push({ path, message: `${id} is a ${known.channel} channel: leave channel_id out for a ${channel.channel} channel` });
+    else if (known.channel !== channel.channel)
+      problems.push({ path, message: `${id} is a ${known.channel} channel: leave channel_id out for a ${channel.channel} channel` });
     else if (matched.has(id)) problems.push({ path, message: `${id} is named by another channel of this list` });
     else {
       ids[index] = id;

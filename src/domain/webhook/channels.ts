@@ -74,9 +74,15 @@ export const SlackChannel = z.strictObject({
   channel_id: channelId,
   configs: z.strictObject({
     webhook_url: httpUrl,
-    channel: z.string().regex(/^[#@]?[\w.-]{1,80}$/, 'must be a channel such as #alerts, @user or a channel id').optional(),
+    channel: z
+      .string()
+      .regex(/^[#@]?[\w.-]{1,80}$/, 'must be a channel such as #alerts, @user or a channel id')
+      .optional(),
     username: z.string().min(1).max(80).optional(),
-    icon_emoji: z.string().regex(/^:[\w+-]+:$/, 'must look like :emoji_name:').optional(),
+    icon_emoji: z
+      .string()
+      .regex(/^:[\w+-]+:$/, 'must look like :emoji_name:')
+      .optional(),
     message_template: template.optional(),
     blocks_template: template.optional(),
     rate_limit: rateLimit,
@@ -135,7 +141,11 @@ export const channelContent = (channel: Channel): Channel => {
   return content as Channel;
 };
 
-const sorted = (values: readonly string[]): string => [...values].map((v) => v.toLowerCase()).sort().join(',');
+const sorted = (values: readonly string[]): string =>
+  [...values]
+    .map((v) => v.toLowerCase())
+    .sort()
+    .join(',');
 
 /** Where a channel delivers to: two channels with the same destination are duplicates. */
 export const channelDestination = (channel: Channel): string => {

@@ -16,8 +16,7 @@ export interface CommandMetadata {
   readonly allowPrivateDestinations?: boolean;
 }
 
-const command = <T extends string, D extends z.ZodRawShape>(type: T, data: D) =>
-  z.strictObject({ type: z.literal(type), data: z.strictObject(data) });
+const command = <T extends string, D extends z.ZodRawShape>(type: T, data: D) => z.strictObject({ type: z.literal(type), data: z.strictObject(data) });
 
 /** Command: create a webhook with an id chosen by the caller (the stream must not exist yet). */
 export const CreateWebhook = command('CreateWebhook', {

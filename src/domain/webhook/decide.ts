@@ -108,7 +108,11 @@ const changes = (state: LiveWebhook, patch: Patch, meta: CommandMetadata): Eithe
     }
   }
   if (events.length > 0) {
-    const after = { webhook_name: patch.webhook_name ?? state.webhook_name, event_types: patch.event_types ?? state.event_types, channels: patch.channels ?? state.channels };
+    const after = {
+      webhook_name: patch.webhook_name ?? state.webhook_name,
+      event_types: patch.event_types ?? state.event_types,
+      channels: patch.channels ?? state.channels,
+    };
     problems.push(...settingsSizeProblems(after, state));
   }
   if (patch.is_active === false && state.status === 'active') {
@@ -148,5 +152,4 @@ const parseCommand = (command: unknown): Either<DomainError, { valid: ValidComma
   return right({ valid: result.data, meta: metadata as CommandMetadata });
 };
 
-const stripDataPrefix = (detail: ErrorDetail): ErrorDetail =>
-  detail.path[0] === 'data' ? { ...detail, path: detail.path.slice(1) } : detail;
+const stripDataPrefix = (detail: ErrorDetail): ErrorDetail => (detail.path[0] === 'data' ? { ...detail, path: detail.path.slice(1) } : detail);

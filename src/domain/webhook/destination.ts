@@ -9,8 +9,7 @@ export type AddressClass =
 
 const PUBLIC: AddressClass = { kind: 'public' };
 
-const v4 = (high: number, low: number): ipaddr.IPv4 =>
-  new ipaddr.IPv4([high >> 8, high & 0xff, low >> 8, low & 0xff]);
+const v4 = (high: number, low: number): ipaddr.IPv4 => new ipaddr.IPv4([high >> 8, high & 0xff, low >> 8, low & 0xff]);
 
 const classifyV4 = (address: ipaddr.IPv4): AddressClass => {
   const range = address.range();

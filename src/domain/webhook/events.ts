@@ -17,15 +17,19 @@ const event = <T extends string, D extends z.ZodRawShape, V extends number = 1>(
  * Event: a webhook was created with its name, event types, channels and initial status.
  * Version 2: each channel carries its `channel_id` (version 1 is upcast, ids by position).
  */
-export const WebhookCreated = event('WebhookCreated', {
-  webhook_id: WebhookId,
-  organization_id: z.string().min(1),
-  webhook_name: WebhookName,
-  event_types: EventTypes,
-  channels: IdentifiedChannels,
-  is_active: z.boolean(),
-  at: At,
-}, 2);
+export const WebhookCreated = event(
+  'WebhookCreated',
+  {
+    webhook_id: WebhookId,
+    organization_id: z.string().min(1),
+    webhook_name: WebhookName,
+    event_types: EventTypes,
+    channels: IdentifiedChannels,
+    is_active: z.boolean(),
+    at: At,
+  },
+  2,
+);
 /** Event: the name changed. */
 export const WebhookRenamed = event('WebhookRenamed', { webhook_name: WebhookName, at: At });
 /** Event: the event-type subscriptions were replaced (the full new list). */
@@ -72,4 +76,3 @@ export type EventOf<T extends WebhookEventType> = Extract<WebhookEvent, { type: 
 
 /** A webhook event at its type's current schema version: `webhookEvent('WebhookPaused', { reason, automatic, at })`. */
 export const webhookEvent = eventEmitter<WebhookEvent>(WebhookEvent.options);
-

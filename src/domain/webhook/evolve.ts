@@ -12,9 +12,7 @@ export const evolve = (state: WebhookState, event: WebhookEvent): WebhookState =
       if (state.status !== 'initial') return state;
       const { at, is_active, ...data } = event.data;
       const base = { ...data, last_channel_number: highestChannelNumber(data.channels), failure_streak_reset_at: at, created_at: at, updated_at: at };
-      return is_active
-        ? { ...base, status: 'active' }
-        : { ...base, status: 'paused', paused_reason: 'created paused', paused_automatically: false };
+      return is_active ? { ...base, status: 'active' } : { ...base, status: 'paused', paused_reason: 'created paused', paused_automatically: false };
     }
     case 'WebhookRenamed':
       return isLive(state) ? { ...state, webhook_name: event.data.webhook_name, updated_at: event.data.at } : state;

@@ -52,7 +52,16 @@ export const headerValueProblem = (value: string): string | undefined => {
 
 // What the schema held before the full grammar (ADR 0012): every stored event passes it, so
 // reading history never fails on a header accepted back then. Kept as it was; do not tighten.
-const LEGACY_RESERVED = new Set(['webhook-id', 'webhook-timestamp', 'webhook-signature', 'content-type', 'content-length', 'host', 'transfer-encoding', 'connection']);
+const LEGACY_RESERVED = new Set([
+  'webhook-id',
+  'webhook-timestamp',
+  'webhook-signature',
+  'content-type',
+  'content-length',
+  'host',
+  'transfer-encoding',
+  'connection',
+]);
 
 /**
  * The schema of a channel's extra HTTP headers: at most `max`, token names

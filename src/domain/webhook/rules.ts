@@ -32,9 +32,7 @@ export const eventTypeProblems = (catalog: EventCatalog, eventTypes: readonly st
     if (cover !== undefined) {
       problems.push({
         path,
-        message: cover === ALL_EVENTS
-          ? `'*' already selects every event; list it alone`
-          : `'${pattern}' is already selected by '${cover}'`,
+        message: cover === ALL_EVENTS ? `'*' already selects every event; list it alone` : `'${pattern}' is already selected by '${cover}'`,
       });
     }
   });
@@ -71,7 +69,9 @@ export const channelProblems = (channels: readonly Channel[], unchanged: readonl
     if (!kept.has(contentKey(channel))) {
       problems.push(...templateProblems(channel).map((p) => ({ path: ['channels', index, ...p.path], message: p.message })));
       if (channel.channel === 'webhook') {
-        problems.push(...headerProblems(channel.configs.headers).map((p) => ({ path: ['channels', index, 'configs', 'headers', ...p.path], message: p.message })));
+        problems.push(
+          ...headerProblems(channel.configs.headers).map((p) => ({ path: ['channels', index, 'configs', 'headers', ...p.path], message: p.message })),
+        );
       }
     }
     const destination = channelDestination(channel);

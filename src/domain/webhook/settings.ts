@@ -10,10 +10,7 @@ export const WebhookId = z.string().regex(WEBHOOK_ID, 'must be wh_ followed by 1
 export const WebhookName = z.string().trim().min(1, 'must not be empty').max(LIMITS.nameLength);
 
 /** Event-type subscriptions: 1 to `LIMITS.eventTypes` names or wildcards, no duplicates. */
-export const EventTypes = z
-  .array(z.string().min(1).max(200))
-  .min(1, 'subscribe to at least one event type')
-  .max(LIMITS.eventTypes);
+export const EventTypes = z.array(z.string().min(1).max(200)).min(1, 'subscribe to at least one event type').max(LIMITS.eventTypes);
 
 /** The channels of a webhook: at least one, at most `LIMITS.channels`. */
 export const Channels = z.array(Channel).min(1, 'configure at least one channel').max(LIMITS.channels);

@@ -34,5 +34,4 @@ export type LiveWebhook = Extract<WebhookState, { status: 'active' | 'paused' }>
 export const initialState = (): WebhookState => ({ status: 'initial' });
 
 /** Whether a webhook exists and is not deleted (active or paused). */
-export const isLive = (state: WebhookState): state is LiveWebhook =>
-  state.status === 'active' || state.status === 'paused';
+export const isLive = (state: WebhookState): state is LiveWebhook => state.status === 'active' || state.status === 'paused';

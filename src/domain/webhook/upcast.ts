@@ -72,7 +72,11 @@ export const upcast = createUpcaster();
 
 /** The JS type a field must have for `evolve` to read it: derived from the event schemas once. */
 type FieldKind = 'string' | 'boolean' | 'number' | 'array' | 'array-of-objects' | 'any';
-interface FieldRule { readonly field: string; readonly kind: FieldKind; readonly optional: boolean }
+interface FieldRule {
+  readonly field: string;
+  readonly kind: FieldKind;
+  readonly optional: boolean;
+}
 
 const fieldRule = (field: string, schema: z.ZodType): FieldRule => {
   let inner = schema;
@@ -135,7 +139,8 @@ export const createStoredEventReader =
       data = step(data);
       version += 1;
     }
-    if (typeof data !== 'object' || data === null || Array.isArray(data)) return left(`${recorded.type} v${recorded.version} is unreadable: data is not an object`);
+    if (typeof data !== 'object' || data === null || Array.isArray(data))
+      return left(`${recorded.type} v${recorded.version} is unreadable: data is not an object`);
     for (const rule of SHAPES.get(recorded.type)!) {
       const value = (data as Record<string, unknown>)[rule.field];
       if (value === undefined ? !rule.optional : !fits(value, rule.kind)) {

@@ -1,6 +1,13 @@
 import { type Command, Option } from 'commander';
 import type { Either } from 'fp-ts/lib/Either.js';
-import { type OrganizationDeps, type OrganizationError, createApiKey, createOperatorKey, createOrganization, revokeApiKey } from '../../application/organizations.js';
+import {
+  type OrganizationDeps,
+  type OrganizationError,
+  createApiKey,
+  createOperatorKey,
+  createOrganization,
+  revokeApiKey,
+} from '../../application/organizations.js';
 import { type OperatorDeps, createOrganizationWithCatalog, listOrganizationKeys } from '../../application/operator.js';
 import { catalogs } from '../../domain/index.js';
 import type { ApiKeyRecord, Organization } from '../../ports/organizations.js';
@@ -20,7 +27,12 @@ const fail = (io: Io, message: string) => {
 // The same fields as the operator API's bodies (/v1/admin), so a script reads either the same way.
 const organizationJson = (o: Organization) => ({ organization_id: o.id, name: o.name, catalog: o.catalogId, created_at: o.createdAt });
 const keyJson = (k: ApiKeyRecord) => ({
-  key_id: k.keyId, name: k.name, scope: k.scope, created_at: k.createdAt, last_used_at: k.lastUsedAt ?? null, revoked_at: k.revokedAt ?? null,
+  key_id: k.keyId,
+  name: k.name,
+  scope: k.scope,
+  created_at: k.createdAt,
+  last_used_at: k.lastUsedAt ?? null,
+  revoked_at: k.revokedAt ?? null,
 });
 
 /** `orgs create <name>`: prints the new organization's id. */
@@ -56,7 +68,12 @@ export const createKey = async (deps: AdminDeps, options: CreateKeyOptions, io: 
   if (result._tag === 'Left') return fail(io, result.left.message);
   const { key, keyId, organization } = result.right;
   if (options.json) {
-    printJson(io, { key, key_id: keyId, scope: organization ? 'organization' : 'operator', ...(organization ? { organization: organizationJson(organization) } : {}) });
+    printJson(io, {
+      key,
+      key_id: keyId,
+      scope: organization ? 'organization' : 'operator',
+      ...(organization ? { organization: organizationJson(organization) } : {}),
+    });
     return 0;
   }
   io.out(key);
@@ -88,14 +105,18 @@ export const addAdminCommands = (parent: Command, cli: Cli, using: Using<AdminDe
   const orgs = parent.command('orgs').description('create and list organizations (tenants)');
   orgs
     .command('create')
-    .description("create an organization; prints its id")
+    .description('create an organization; prints its id')
     .argument('<name>', 'a unique name')
     .addOption(new Option('--catalog <preset>', 'the event catalog it starts from').choices(catalogs.map((c) => c.id)))
     .option(...JSON_FLAG)
     .action((name: string, options: { catalog?: string; json?: boolean }) => run((d) => createOrg(d, { name, ...options }, cli.io)));
-  orgs.command('list').description('list organizations').option(...JSON_FLAG).action((options: Json) => run((d) => listOrgs(d, options, cli.io)));
+  orgs
+    .command('list')
+    .description('list organizations')
+    .option(...JSON_FLAG)
+    .action((options: Json) => run((d) => listOrgs(d, options, cli.io)));
 
-  const keys = parent.command('keys').description("create, list and revoke API keys (a key is shown once)");
+  const keys = parent.command('keys').description('create, list and revoke API keys (a key is shown once)');
   keys
     .command('create')
     .description('create an API key for an organization (--org) or an operator key (--admin); prints the key once')

@@ -42,7 +42,7 @@ export const runExport = async (
   }
   const lastOfStream = new Map<string, string>();
   let previousChain = GENESIS;
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const page = await deps.eventStore.readAll({ after, limit: 1000 });
     if (page.length === 0) return 0;
     for (const e of page) {
@@ -54,10 +54,22 @@ export const runExport = async (
       if ((since && at < since) || (until && at > until) || (organizationId && e.metadata.organizationId !== organizationId)) continue;
       const webhookId = options.open && deps.openData ? webhookIdOfStream(e.streamId) : undefined;
       const data = webhookId === undefined ? e.data : await deps.openData!(webhookId, e.data);
-      io.out(JSON.stringify({
-        position: e.position, event_id: e.eventId, stream: e.streamId, revision: e.revision, type: e.type, version: e.version, data, metadata: e.metadata,
-        hash: e.hash, chain: e.chain, previous_hash: previousHash, previous_chain: chainBefore,
-      }));
+      io.out(
+        JSON.stringify({
+          position: e.position,
+          event_id: e.eventId,
+          stream: e.streamId,
+          revision: e.revision,
+          type: e.type,
+          version: e.version,
+          data,
+          metadata: e.metadata,
+          hash: e.hash,
+          chain: e.chain,
+          previous_hash: previousHash,
+          previous_chain: chainBefore,
+        }),
+      );
     }
     after = page.at(-1)!.position;
   }

@@ -39,7 +39,14 @@ export const runHistory = async (deps: { readonly eventStore: EventStore }, webh
   for (const stored of events) {
     const next = evolve(state, readWebhookEvent(stored));
     const { recordedAt, actor } = stored.metadata;
-    entries.push({ recorded_at: recordedAt, revision: stored.revision, type: stored.type, actor, change: describeChange(state, next), event_id: stored.eventId });
+    entries.push({
+      recorded_at: recordedAt,
+      revision: stored.revision,
+      type: stored.type,
+      actor,
+      change: describeChange(state, next),
+      event_id: stored.eventId,
+    });
     if (!options.json) io.out(`${recordedAt}  #${stored.revision}  ${stored.type.padEnd(25)} ${actor.padEnd(22)} ${describeChange(state, next)}`);
     state = next;
   }

@@ -95,7 +95,8 @@ export const runVerify = async (deps: IntegrityDeps, options: VerifyOptions, io:
   }
   printProblems(report, out);
   if (finding && finding.kind !== 'consistent') out(`${finding.kind === 'cut-tail' ? 'CUT TAIL' : 'REWRITTEN PAST'} since the checkpoint: ${finding.detail}`);
-  if (finding?.kind === 'consistent') out(`consistent with the checkpoint of ${checkpoint!.taken_at} (position ${checkpoint!.position}, ${checkpoint!.events} events)`);
+  if (finding?.kind === 'consistent')
+    out(`consistent with the checkpoint of ${checkpoint!.taken_at} (position ${checkpoint!.position}, ${checkpoint!.events} events)`);
   out(`${report.checked} events checked; ${report.problems.length === 0 ? 'the log is intact' : `${report.problems.length} problem(s)`}; head ${report.head}`);
   return ok ? 0 : 1;
 };

@@ -44,7 +44,7 @@ export const runReplay = async (deps: ReplayDeps, options: ReplayOptions, io: Io
   // Progress only for a person watching: counting the log first costs a second read of it.
   const tty = progress.isTTY === true;
   let total = 0;
-  for (let after = 0; tty; ) {
+  for (let after = 0; tty;) {
     const page = await deps.eventStore.readAll({ after, limit: 10_000 });
     if (page.length === 0) break;
     total += page.length;

@@ -25,13 +25,17 @@ export class SmtpNotifier implements Notifier {
   readonly kind = 'email' as const;
   private readonly transport: Transporter | undefined;
 
-  constructor(smtpUrl: string | undefined, private readonly from: string) {
+  constructor(
+    smtpUrl: string | undefined,
+    private readonly from: string,
+  ) {
     this.transport = smtpUrl ? nodemailer.createTransport(smtpUrl) : undefined;
   }
 
   async send(channel: Channel, message: OutboundMessage, _context: SendContext): Promise<AttemptResult> {
     if (channel.channel !== 'email') throw new Error(`SmtpNotifier cannot send to ${channel.channel}`);
-    if (!this.transport) return { disposition: 'retry', statusCode: null, latencyMs: 0, error: 'email is not configured: set SMTP_URL (e.g. smtp://127.0.0.1:2525)' };
+    if (!this.transport)
+      return { disposition: 'retry', statusCode: null, latencyMs: 0, error: 'email is not configured: set SMTP_URL (e.g. smtp://127.0.0.1:2525)' };
     const c = channel.configs;
     const subject = renderChannelTemplate('email', 'subject_template', c.subject_template ?? DEFAULT_SUBJECT, message);
     if (subject._tag === 'Left') return templateFailed(subject.left);
@@ -57,7 +61,12 @@ export class SmtpNotifier implements Notifier {
       const e = error as { responseCode?: number; message: string };
       // SMTP 5xx is permanent (e.g. unknown mailbox); 4xx and connection errors are worth retrying.
       const permanent = typeof e.responseCode === 'number' && e.responseCode >= 500;
-      return { disposition: permanent ? 'final' : 'retry', statusCode: e.responseCode ?? null, latencyMs: performance.now() - started, error: `SMTP: ${e.message}` };
+      return {
+        disposition: permanent ? 'final' : 'retry',
+        statusCode: e.responseCode ?? null,
+        latencyMs: performance.now() - started,
+        error: `SMTP: ${e.message}`,
+      };
     }
   }
 

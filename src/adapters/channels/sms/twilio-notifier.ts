@@ -17,12 +17,20 @@ export const DEFAULT_SMS_TEXT = '{{event_type}} from {{webhook_name}} ({{message
 export class TwilioNotifier implements Notifier {
   readonly kind = 'sms' as const;
 
-  constructor(private readonly config: TwilioConfig | undefined, private readonly userAgent: string) {}
+  constructor(
+    private readonly config: TwilioConfig | undefined,
+    private readonly userAgent: string,
+  ) {}
 
   async send(channel: Channel, message: OutboundMessage, context: SendContext): Promise<AttemptResult> {
     if (channel.channel !== 'sms') throw new Error(`TwilioNotifier cannot send to ${channel.channel}`);
     if (!this.config) {
-      return { disposition: 'retry', statusCode: null, latencyMs: 0, error: 'SMS is not configured: set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM' };
+      return {
+        disposition: 'retry',
+        statusCode: null,
+        latencyMs: 0,
+        error: 'SMS is not configured: set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM',
+      };
     }
     const { accountSid, authToken, from, baseUrl } = this.config;
     const rendered = renderChannelTemplate('sms', 'message_template', channel.configs.message_template ?? DEFAULT_SMS_TEXT, message);

@@ -30,8 +30,17 @@ export const createApi = (deps: ApiDeps): { app: Koa; routes: readonly Route[] }
   const routes: Route[] = [];
   let document: unknown;
   const openApi = () => (document ??= openApiDocument(routes, { title: 'Hookledger API', version: deps.version }));
-  routes.push(...webhookRoutes(deps), ...deliveryRoutes(deps), ...eventTypeRoutes(deps), ...organizationRoutes(deps), ...metaRoutes(deps), metricsRoute(deps.metrics), ...docsRoutes(openApi));
-  return { app: createHttpApp({
+  routes.push(
+    ...webhookRoutes(deps),
+    ...deliveryRoutes(deps),
+    ...eventTypeRoutes(deps),
+    ...organizationRoutes(deps),
+    ...metaRoutes(deps),
+    metricsRoute(deps.metrics),
+    ...docsRoutes(openApi),
+  );
+  return {
+    app: createHttpApp({
       routes,
       authenticate: deps.authenticate,
       logger: deps.logger,
@@ -40,5 +49,7 @@ export const createApi = (deps: ApiDeps): { app: Koa; routes: readonly Route[] }
       rateLimit: deps.rateLimit,
       observeRequest: deps.observeRequest,
       consoleDir: deps.consoleDir,
-    }), routes };
+    }),
+    routes,
+  };
 };

@@ -111,7 +111,11 @@ export const createHttpApp = (deps: HttpAppDeps): Koa => {
           throw new HttpError(401, 'Unauthorized', 'send a valid API key as Authorization: Bearer sk_…', [], { 'WWW-Authenticate': 'Bearer' });
         }
         if ((caller.scope ?? 'organization') !== (r.scope ?? 'organization')) {
-          throw new HttpError(403, 'Forbidden', `this route needs an ${r.scope ?? 'organization'} key, not an ${caller.scope ?? 'organization'} key (ADR 0020)`);
+          throw new HttpError(
+            403,
+            'Forbidden',
+            `this route needs an ${r.scope ?? 'organization'} key, not an ${caller.scope ?? 'organization'} key (ADR 0020)`,
+          );
         }
         const waitMs = limiter?.take(caller.actor) ?? 0;
         if (waitMs > 0) {
@@ -180,5 +184,8 @@ const causes = (error: unknown): unknown[] => {
 
 /** Errors raised by Koa itself for malformed requests (e.g. a bad percent-encoding in the path). */
 const isClientError = (error: unknown): error is { status: number; message: string; expose: boolean } =>
-  typeof error === 'object' && error !== null && typeof (error as { status?: unknown }).status === 'number' &&
-  (error as { status: number }).status >= 400 && (error as { status: number }).status < 500;
+  typeof error === 'object' &&
+  error !== null &&
+  typeof (error as { status?: unknown }).status === 'number' &&
+  (error as { status: number }).status >= 400 &&
+  (error as { status: number }).status < 500;

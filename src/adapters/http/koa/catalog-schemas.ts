@@ -4,7 +4,11 @@ import { AddEventType, ReplaceEventType } from '../../../domain/index.js';
 /** Schemas of the event-type and operator routes (ADR 0020); bodies derive from the domain's commands. */
 
 const intParam = (min: number, max: number) =>
-  z.string().regex(/^\d{1,9}$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(min).max(max));
+  z
+    .string()
+    .regex(/^\d{1,9}$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
 
 export const PageQuery = (defaultLimit: number) =>
   z.strictObject({
@@ -14,7 +18,11 @@ export const PageQuery = (defaultLimit: number) =>
 
 export const CatalogHistoryQuery = z.strictObject({
   limit: intParam(1, 100).optional().describe('page size, 1-100 (default 50)'),
-  cursor: z.string().regex(/^[A-Za-z0-9._-]{1,40}$/, 'must be a cursor from a previous page').optional().describe('next_cursor of the previous page'),
+  cursor: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,40}$/, 'must be a cursor from a previous page')
+    .optional()
+    .describe('next_cursor of the previous page'),
 });
 
 export const CreateEventTypeBody = AddEventType.shape.data.meta({ id: 'EventTypeDefinition' });
@@ -46,7 +54,9 @@ export const EventTypePage = z
 
 export const CatalogHistory = z
   .object({
-    events: z.array(z.object({ revision: z.number().int(), type: z.string(), data: z.record(z.string(), z.unknown()), recorded_at: z.iso.datetime(), actor: z.string() })),
+    events: z.array(
+      z.object({ revision: z.number().int(), type: z.string(), data: z.record(z.string(), z.unknown()), recorded_at: z.iso.datetime(), actor: z.string() }),
+    ),
     pagination: z.object({ limit: z.number().int(), next_cursor: z.string().nullable(), has_more: z.boolean() }),
   })
   .meta({ id: 'EventTypeCatalogHistory' });
@@ -78,6 +88,8 @@ export const ApiKeyResource = z
   })
   .meta({ id: 'ApiKey' });
 
-export const CreatedApiKeyResource = ApiKeyResource.extend({ key: z.string().describe('sk_…: shown here once; only its hash is stored') }).meta({ id: 'CreatedApiKey' });
+export const CreatedApiKeyResource = ApiKeyResource.extend({ key: z.string().describe('sk_…: shown here once; only its hash is stored') }).meta({
+  id: 'CreatedApiKey',
+});
 
 export const ApiKeyList = z.object({ results: z.array(ApiKeyResource) }).meta({ id: 'ApiKeyList' });

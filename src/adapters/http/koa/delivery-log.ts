@@ -29,7 +29,7 @@ const encodedSize = (text: string, i: number): [bytes: number, units: number] =>
 /** The longest start of `text` that JSON-encodes (quotes aside) in at most `maxBytes` bytes. */
 export const clipEncoded = (text: string, maxBytes: number): string => {
   let bytes = 0;
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const [n, units] = encodedSize(text, i);
     if (bytes + n > maxBytes) return text.slice(0, i);
     bytes += n;

@@ -1,5 +1,21 @@
-import { type EventTypeDeps, type EventTypeView, CATALOG_HISTORY_PAGE, catalogHistoryPage, changeEventType, getEventType, listEventTypes } from '../../../application/index.js';
-import { CatalogHistory, CatalogHistoryQuery, CreateEventTypeBody, EventTypePage, EventTypeResource, PageQuery, ReplaceEventTypeBody } from './catalog-schemas.js';
+import {
+  type EventTypeDeps,
+  type EventTypeView,
+  CATALOG_HISTORY_PAGE,
+  catalogHistoryPage,
+  changeEventType,
+  getEventType,
+  listEventTypes,
+} from '../../../application/index.js';
+import {
+  CatalogHistory,
+  CatalogHistoryQuery,
+  CreateEventTypeBody,
+  EventTypePage,
+  EventTypeResource,
+  PageQuery,
+  ReplaceEventTypeBody,
+} from './catalog-schemas.js';
 import { HttpError, orFail } from './errors.js';
 import { parseIfMatch, presentHistoryEvent } from './present.js';
 import { type Route, route } from './route.js';
@@ -72,7 +88,8 @@ export const eventTypeRoutes = (deps: EventTypeRouteDeps): Route[] => [
     path: BASE,
     operationId: 'createEventType',
     summary: 'Add an event type of the organization’s own',
-    description: 'Names follow the catalog’s rule (dotted: `invoice.paid`; upper-snake: `INVOICE_PAID`). A `schema` is JSON Schema 2020-12 for `data`, at most 16 KiB and 16 levels, without regular expressions, recursion or remote references; publishing an event of the type checks its data against it.',
+    description:
+      'Names follow the catalog’s rule (dotted: `invoice.paid`; upper-snake: `INVOICE_PAID`). A `schema` is JSON Schema 2020-12 for `data`, at most 16 KiB and 16 levels, without regular expressions, recursion or remote references; publishing an event of the type checks its data against it.',
     tag: TAG,
     auth: true,
     body: CreateEventTypeBody,
@@ -80,7 +97,9 @@ export const eventTypeRoutes = (deps: EventTypeRouteDeps): Route[] => [
     headers: IF_MATCH,
     responses: { 201: { description: 'added', schema: EventTypeResource, headers: ['ETag', 'Location'] }, ...CONFLICT, ...STALE, ...INVALID },
     handle: async ({ body, caller, ctx }) => {
-      const view = orFail(await changeEventType(deps.eventTypes, caller, { type: 'AddEventType', data: body }, { expectedRevision: expectedRevision(ctx.get('if-match')) }));
+      const view = orFail(
+        await changeEventType(deps.eventTypes, caller, { type: 'AddEventType', data: body }, { expectedRevision: expectedRevision(ctx.get('if-match')) }),
+      );
       return resource(201, view, { Location: `${BASE}/${encodeURIComponent(view.eventType.name)}` });
     },
   }),
@@ -128,11 +147,24 @@ export const eventTypeRoutes = (deps: EventTypeRouteDeps): Route[] => [
     body: ReplaceEventTypeBody,
     bodyRequired: true,
     headers: IF_MATCH,
-    responses: { 200: { description: 'the event type after the change', schema: EventTypeResource, headers: ['ETag'] }, ...NOT_FOUND, ...CONFLICT, ...STALE, ...INVALID },
+    responses: {
+      200: { description: 'the event type after the change', schema: EventTypeResource, headers: ['ETag'] },
+      ...NOT_FOUND,
+      ...CONFLICT,
+      ...STALE,
+      ...INVALID,
+    },
     handle: async ({ params, body, caller, ctx }) =>
       resource(
         200,
-        orFail(await changeEventType(deps.eventTypes, caller, { type: 'ReplaceEventType', data: { ...body, name: params.name } }, { expectedRevision: expectedRevision(ctx.get('if-match')) })),
+        orFail(
+          await changeEventType(
+            deps.eventTypes,
+            caller,
+            { type: 'ReplaceEventType', data: { ...body, name: params.name } },
+            { expectedRevision: expectedRevision(ctx.get('if-match')) },
+          ),
+        ),
       ),
   }),
   route({
@@ -145,7 +177,14 @@ export const eventTypeRoutes = (deps: EventTypeRouteDeps): Route[] => [
     headers: IF_MATCH,
     responses: { 204: { description: 'archived (also when it already was)', headers: ['ETag'] }, ...NOT_FOUND, ...CONFLICT, ...STALE },
     handle: async ({ params, caller, ctx }) => {
-      const view = orFail(await changeEventType(deps.eventTypes, caller, { type: 'ArchiveEventType', data: { name: params.name } }, { expectedRevision: expectedRevision(ctx.get('if-match')) }));
+      const view = orFail(
+        await changeEventType(
+          deps.eventTypes,
+          caller,
+          { type: 'ArchiveEventType', data: { name: params.name } },
+          { expectedRevision: expectedRevision(ctx.get('if-match')) },
+        ),
+      );
       return { status: 204, headers: etag(view.revision) };
     },
   }),

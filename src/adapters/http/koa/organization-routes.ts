@@ -7,7 +7,15 @@ import {
   revokeOrganizationKey,
 } from '../../../application/index.js';
 import type { ApiKeyRecord, Organization } from '../../../ports/organizations.js';
-import { ApiKeyList, CreateKeyBody, CreateOrganizationBody, CreatedApiKeyResource, OrganizationPage, OrganizationResource, PageQuery } from './catalog-schemas.js';
+import {
+  ApiKeyList,
+  CreateKeyBody,
+  CreateOrganizationBody,
+  CreatedApiKeyResource,
+  OrganizationPage,
+  OrganizationResource,
+  PageQuery,
+} from './catalog-schemas.js';
 import { orFail } from './errors.js';
 import { type Route, route } from './route.js';
 import { EmptyQuery, ErrorEnvelope } from './schemas.js';
@@ -25,7 +33,11 @@ const DESCRIPTION = 'Operator keys only (`hookledger keys create --admin`); an o
 
 const presentOrganization = (o: Organization) => ({ organization_id: o.id, name: o.name, catalog: o.catalogId, created_at: o.createdAt });
 const presentKey = (k: Pick<ApiKeyRecord, 'keyId' | 'name' | 'createdAt' | 'lastUsedAt' | 'revokedAt'>) => ({
-  key_id: k.keyId, name: k.name, created_at: k.createdAt, last_used_at: k.lastUsedAt ?? null, revoked_at: k.revokedAt ?? null,
+  key_id: k.keyId,
+  name: k.name,
+  created_at: k.createdAt,
+  last_used_at: k.lastUsedAt ?? null,
+  revoked_at: k.revokedAt ?? null,
 });
 
 /** Organizations and their API keys, for an operator key (ADR 0020). */

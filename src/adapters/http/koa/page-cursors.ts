@@ -15,7 +15,8 @@ export const listCursor: ListCursor = {
   encode: (_scope, sequence) => `c${sequence.toString(36)}`,
   decode: (_scope, cursor) => {
     const n = /^c[0-9a-z]{1,12}$/.test(cursor) ? parseInt(cursor.slice(1), 36) : NaN;
-    if (!Number.isSafeInteger(n)) return left({ type: 'ValidationFailed', message: 'cursor is not one this API issued', details: [{ path: ['cursor'], message: 'unknown cursor' }] });
+    if (!Number.isSafeInteger(n))
+      return left({ type: 'ValidationFailed', message: 'cursor is not one this API issued', details: [{ path: ['cursor'], message: 'unknown cursor' }] });
     return right(n);
   },
 };

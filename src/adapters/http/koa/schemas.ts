@@ -14,12 +14,19 @@ export const ListWebhooksBody = z
   .meta({ id: 'WebhookListFilter' });
 
 const intParam = (min: number, max: number) =>
-  z.string().regex(/^\d{1,9}$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(min).max(max));
+  z
+    .string()
+    .regex(/^\d{1,9}$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
 
 export const ListWebhooksQuery = z.strictObject({
   limit: intParam(1, 100).optional().describe('page size, 1-100 (default 20)'),
   offset: intParam(0, 1_000_000_000).optional(),
-  cursor: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be a cursor from a previous page').optional(),
+  cursor: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be a cursor from a previous page')
+    .optional(),
 });
 
 export const GetWebhookQuery = z.strictObject({
@@ -30,19 +37,23 @@ export const EmptyQuery = z.strictObject({});
 
 export const HistoryQuery = z.strictObject({
   limit: intParam(1, 100).optional().describe('page size, 1-100 (default 50)'),
-  cursor: z.string().regex(/^[A-Za-z0-9._-]{1,40}$/, 'must be a cursor from a previous page').optional().describe('next_cursor of the previous page'),
+  cursor: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,40}$/, 'must be a cursor from a previous page')
+    .optional()
+    .describe('next_cursor of the previous page'),
 });
 
-export const LastError = z
-  .object({ message: z.string(), channel: z.string(), status_code: z.number().int().nullable(), at: z.iso.datetime() })
-  .nullable();
+export const LastError = z.object({ message: z.string(), channel: z.string(), status_code: z.number().int().nullable(), at: z.iso.datetime() }).nullable();
 
 export const WebhookResource = z
   .object({
     webhook_id: z.string(),
     webhook_name: z.string(),
     event_types: z.array(z.string()),
-    channels: z.array(IdentifiedChannel).describe('each with its channel_id: send it back with an edit to keep the channel’s identity (its queued deliveries follow the edit)'),
+    channels: z
+      .array(IdentifiedChannel)
+      .describe('each with its channel_id: send it back with an edit to keep the channel’s identity (its queued deliveries follow the edit)'),
     is_active: z.boolean(),
     created_at: z.iso.datetime(),
     updated_at: z.iso.datetime(),

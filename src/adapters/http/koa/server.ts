@@ -11,10 +11,12 @@ export interface RunningServer {
 }
 
 export const listen = async (app: Koa, host: string, port: number): Promise<RunningServer> => {
-  const server = createServer(app.callback());
+  const handle = app.callback();
+  // Koa's handler settles its own errors (ctx.onerror): nothing to await here.
+  const server = createServer((req, res) => void handle(req, res));
   // Requests Node rejects before Koa sees them (oversized headers, malformed HTTP) still get the error envelope.
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
-    if (!socket.writable || (error.code === 'ECONNRESET')) return socket.destroy();
+    if (!socket.writable || error.code === 'ECONNRESET') return socket.destroy();
     const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
     const status = tooLarge ? 431 : 400;
     const body = JSON.stringify(errorBody(status, 'BadRequest', tooLarge ? 'request headers are too large' : 'malformed HTTP request'));

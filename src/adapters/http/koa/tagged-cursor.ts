@@ -13,7 +13,10 @@ export const taggedCursor = <S>(
   refusal: { readonly message: string; readonly detail: string },
 ): PageCursor<S> => {
   const tag = (scope: S, position: number): string =>
-    createHash('sha256').update(JSON.stringify([prefix, ...scopeParts(scope), position])).digest('hex').slice(0, 12);
+    createHash('sha256')
+      .update(JSON.stringify([prefix, ...scopeParts(scope), position]))
+      .digest('hex')
+      .slice(0, 12);
   const shape = new RegExp(`^${prefix}([0-9a-z]{1,11})\\.([0-9a-f]{12})$`);
   return {
     encode: (scope, position) => `${prefix}${position.toString(36)}.${tag(scope, position)}`,

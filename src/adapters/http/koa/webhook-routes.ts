@@ -41,8 +41,7 @@ export interface WebhookRouteDeps {
 }
 
 const BASE = '/v1/organizations/webhooks';
-const errors = (...statuses: number[]) =>
-  Object.fromEntries(statuses.map((s) => [s, { description: ERROR_TEXT[s] ?? 'error', schema: ErrorEnvelope }]));
+const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, { description: ERROR_TEXT[s] ?? 'error', schema: ErrorEnvelope }]));
 const ERROR_TEXT: Record<number, string> = {
   400: 'malformed JSON or header',
   401: 'missing or bad API key',
@@ -82,7 +81,10 @@ export const webhookRoutes = ({ webhooks }: WebhookRouteDeps): Route[] => {
       body,
       bodyRequired: true,
       headers: IF_MATCH,
-      responses: { 200: { description: 'the webhook after the update', schema: WebhookResource, headers: ['ETag'] }, ...errors(400, 401, 404, 409, 412, 413, 415, 422) },
+      responses: {
+        200: { description: 'the webhook after the update', schema: WebhookResource, headers: ['ETag'] },
+        ...errors(400, 401, 404, 409, 412, 413, 415, 422),
+      },
       handle: async ({ params, body: data, caller, ctx }) => {
         const options = { expectedVersion: expectedVersion(ctx.get('if-match')) };
         return viewResult(200, orFail(await changeWebhook(webhooks, caller, params.webhook_id, { type: 'UpdateWebhook', data }, options)));
@@ -99,7 +101,10 @@ export const webhookRoutes = ({ webhooks }: WebhookRouteDeps): Route[] => {
       auth: true,
       body: CreateWebhookBody,
       bodyRequired: true,
-      responses: { 201: { description: 'created; the signing secret is shown once here', schema: CreatedWebhookResource, headers: ['ETag', 'Location'] }, ...errors(400, 401, 413, 415, 422) },
+      responses: {
+        201: { description: 'created; the signing secret is shown once here', schema: CreatedWebhookResource, headers: ['ETag', 'Location'] },
+        ...errors(400, 401, 413, 415, 422),
+      },
       handle: async ({ body, caller }) => {
         const created = orFail(await createWebhookWithSecret(webhooks, caller, body));
         return {
@@ -151,12 +156,19 @@ export const webhookRoutes = ({ webhooks }: WebhookRouteDeps): Route[] => {
       auth: true,
       headers: IF_MATCH,
       query: z.strictObject({
-        forget: z.enum(['true', 'false']).optional().describe('true: also destroy its data key; its sealed settings then read as "[forgotten]" everywhere (ADR 0018)'),
+        forget: z
+          .enum(['true', 'false'])
+          .optional()
+          .describe('true: also destroy its data key; its sealed settings then read as "[forgotten]" everywhere (ADR 0018)'),
       }),
       responses: { 204: { description: 'deleted (also when it already was)' }, ...errors(401, 404, 409, 412, 422) },
       handle: async ({ params, query, caller, ctx }) => {
         const options = { expectedVersion: expectedVersion(ctx.get('if-match')) };
-        orFail(query.forget === 'true' ? await forgetWebhook(webhooks, caller, params.webhook_id, options) : await deleteWebhook(webhooks, caller, params.webhook_id, options));
+        orFail(
+          query.forget === 'true'
+            ? await forgetWebhook(webhooks, caller, params.webhook_id, options)
+            : await deleteWebhook(webhooks, caller, params.webhook_id, options),
+        );
         return { status: 204 };
       },
     }),

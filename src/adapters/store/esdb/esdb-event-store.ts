@@ -12,15 +12,7 @@ import {
   jsonEvent,
 } from '@eventstore/db-client';
 import { GENESIS, chainInput } from '../../../domain/index.js';
-import type {
-  AppendResult,
-  EventMetadata,
-  EventStore,
-  NewEvent,
-  ReadAllOptions,
-  ReadStreamOptions,
-  StoredEvent,
-} from '../../../ports/event-store.js';
+import type { AppendResult, EventMetadata, EventStore, NewEvent, ReadAllOptions, ReadStreamOptions, StoredEvent } from '../../../ports/event-store.js';
 import { sealEvent } from '../../shared/seal-event.js';
 import { sha256 } from '../../shared/sha256.js';
 
@@ -86,13 +78,24 @@ export class EsdbEventStore implements EventStore {
     const data = events.map((e, i) => {
       const revision = actual + i + 1;
       // The stream hash only; the chain argument is unused here (derived on read).
-      const { hash } = sealEvent({ streamId, revision, eventId: e.eventId, type: e.type, version: e.version, data: e.data, metadata: e.metadata }, previous, GENESIS);
+      const { hash } = sealEvent(
+        { streamId, revision, eventId: e.eventId, type: e.type, version: e.version, data: e.data, metadata: e.metadata },
+        previous,
+        GENESIS,
+      );
       previous = hash;
       const metadata: EsdbMetadata = { ...e.metadata, eventId: e.eventId, version: e.version, hash };
-      return jsonEvent({ id: esdbId(e.eventId), type: e.type, data: e.data as Record<string, unknown>, metadata: metadata as unknown as Record<string, unknown> });
+      return jsonEvent({
+        id: esdbId(e.eventId),
+        type: e.type,
+        data: e.data as Record<string, unknown>,
+        metadata: metadata as unknown as Record<string, unknown>,
+      });
     });
     try {
-      const result = await this.client.appendToStream(this.stream(streamId), data, { expectedRevision: expectedRevision === 0 ? NO_STREAM : BigInt(expectedRevision - 1) });
+      const result = await this.client.appendToStream(this.stream(streamId), data, {
+        expectedRevision: expectedRevision === 0 ? NO_STREAM : BigInt(expectedRevision - 1),
+      });
       return { ok: true, nextRevision: Number(result.nextExpectedRevision) + 1, lastPosition: Number(result.position?.prepare ?? 0n) };
     } catch (error) {
       if (error instanceof WrongExpectedVersionError) {

@@ -1,12 +1,4 @@
-import type {
-  AppendResult,
-  EventStore,
-  LoggedEvent,
-  NewEvent,
-  ReadAllOptions,
-  ReadStreamOptions,
-  StoredEvent,
-} from '../../../ports/event-store.js';
+import type { AppendResult, EventStore, LoggedEvent, NewEvent, ReadAllOptions, ReadStreamOptions, StoredEvent } from '../../../ports/event-store.js';
 import { GENESIS } from '../../../domain/index.js';
 import { sealEvent } from '../../shared/seal-event.js';
 
@@ -72,7 +64,14 @@ export class InMemoryEventStore implements EventStore {
   }
 
   async readAllData(options: ReadAllOptions = {}): Promise<readonly LoggedEvent[]> {
-    return (await this.readAll(options)).map(({ streamId, revision, position, type, version, data }) => ({ streamId, revision, position, type, version, data }));
+    return (await this.readAll(options)).map(({ streamId, revision, position, type, version, data }) => ({
+      streamId,
+      revision,
+      position,
+      type,
+      version,
+      data,
+    }));
   }
 
   async close(): Promise<void> {}

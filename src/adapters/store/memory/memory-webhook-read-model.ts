@@ -34,11 +34,12 @@ export class InMemoryWebhookReadModel implements WebhookReadModel {
 
   async list(query: WebhookListQuery): Promise<WebhookListPage> {
     const matching = [...this.rows.values()]
-      .filter(({ webhook: w }) =>
-        w.organization_id === query.organizationId &&
-        w.status !== 'deleted' &&
-        (query.isActive === undefined || (w.status === 'active') === query.isActive) &&
-        (query.eventType === undefined || matches(w.event_types, query.eventType)),
+      .filter(
+        ({ webhook: w }) =>
+          w.organization_id === query.organizationId &&
+          w.status !== 'deleted' &&
+          (query.isActive === undefined || (w.status === 'active') === query.isActive) &&
+          (query.eventType === undefined || matches(w.event_types, query.eventType)),
       )
       .sort((a, b) => a.sequence - b.sequence);
     const start = query.afterSequence === undefined ? (query.offset ?? 0) : matching.findIndex((r) => r.sequence > query.afterSequence!);

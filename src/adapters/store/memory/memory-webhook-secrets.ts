@@ -13,9 +13,7 @@ export class InMemoryWebhookSecrets implements WebhookSecrets {
 
   async rotate(webhookId: string, secret: string, previousExpiresAt: string): Promise<WebhookSecretSet> {
     const existing = this.sets.get(webhookId);
-    const next: WebhookSecretSet = existing
-      ? { current: secret, previous: { secret: existing.current, expiresAt: previousExpiresAt } }
-      : { current: secret };
+    const next: WebhookSecretSet = existing ? { current: secret, previous: { secret: existing.current, expiresAt: previousExpiresAt } } : { current: secret };
     this.sets.set(webhookId, next);
     return next;
   }

@@ -1,14 +1,6 @@
 import type { Pool } from 'pg';
 import { GENESIS } from '../../../domain/index.js';
-import type {
-  AppendResult,
-  EventStore,
-  LoggedEvent,
-  NewEvent,
-  ReadAllOptions,
-  ReadStreamOptions,
-  StoredEvent,
-} from '../../../ports/event-store.js';
+import type { AppendResult, EventStore, LoggedEvent, NewEvent, ReadAllOptions, ReadStreamOptions, StoredEvent } from '../../../ports/event-store.js';
 import { EVENT_COLUMNS, EVENT_DATA_COLUMNS, type EventDataRow, type EventRow, pageLimit, toLoggedEvent, toStoredEvent } from '../../shared/event-rows.js';
 import { sealEvent } from '../../shared/seal-event.js';
 
@@ -52,7 +44,11 @@ export class PostgresEventStore implements EventStore {
       let previousChain = head.chain ?? GENESIS;
       const values = rows.map(({ e, data, metadata }, i) => {
         const revision = actual + i + 1;
-        const seal = sealEvent({ streamId, revision, eventId: e.eventId, type: e.type, version: e.version, data: e.data, metadata: e.metadata }, previousInStream, previousChain);
+        const seal = sealEvent(
+          { streamId, revision, eventId: e.eventId, type: e.type, version: e.version, data: e.data, metadata: e.metadata },
+          previousInStream,
+          previousChain,
+        );
         previousInStream = seal.hash;
         previousChain = seal.chain;
         const version = Number.isSafeInteger(e.version) ? e.version : Number.NaN; // never inline anything but an integer

@@ -1,7 +1,15 @@
 import type { Pool } from 'pg';
 import type { ApiKeyRecord, CreateOrganizationResult, Credential, Organization, OrganizationStore } from '../../../ports/organizations.js';
 import {
-  CREDENTIAL_QUERY, type CredentialRow, KEY_COLUMNS, type KeyRow, type OrgRow, keyValues, toApiKey as toKey, toCredential, toOrganization as toOrg,
+  CREDENTIAL_QUERY,
+  type CredentialRow,
+  KEY_COLUMNS,
+  type KeyRow,
+  type OrgRow,
+  keyValues,
+  toApiKey as toKey,
+  toCredential,
+  toOrganization as toOrg,
 } from '../../shared/organization-rows.js';
 
 export class PostgresOrganizationStore implements OrganizationStore {
@@ -9,7 +17,10 @@ export class PostgresOrganizationStore implements OrganizationStore {
 
   async createOrganization(o: Organization): Promise<CreateOrganizationResult> {
     const result = await this.pool.query('INSERT INTO organizations (id, name, catalog_id, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [
-      o.id, o.name, o.catalogId, o.createdAt,
+      o.id,
+      o.name,
+      o.catalogId,
+      o.createdAt,
     ]);
     return result.rowCount === 1 ? { ok: true } : { ok: false, reason: 'name-taken' };
   }
@@ -43,7 +54,9 @@ export class PostgresOrganizationStore implements OrganizationStore {
   }
 
   async listApiKeys(organizationId: string): Promise<readonly ApiKeyRecord[]> {
-    const result = await this.pool.query<KeyRow>(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE organization_id = $1 ORDER BY created_at, key_id`, [organizationId]);
+    const result = await this.pool.query<KeyRow>(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE organization_id = $1 ORDER BY created_at, key_id`, [
+      organizationId,
+    ]);
     return result.rows.map(toKey);
   }
 

@@ -7,7 +7,11 @@ const NAME = 'webhook_list';
 // Serialises catch-ups from several processes on this projection (any fixed number).
 const PROJECTION_LOCK = 7_321_003;
 
-interface Row { state: string; version: number; sequence: string }
+interface Row {
+  state: string;
+  version: number;
+  sequence: string;
+}
 const toRow = (r: Row): WebhookRow => ({ webhook: JSON.parse(r.state) as ExistingWebhook, version: r.version, sequence: Number(r.sequence) });
 
 // $1 organization, $2 is_active (null = any), $3 event type (null = any). A pattern selects the
@@ -34,7 +38,10 @@ export class PostgresWebhookReadModel implements WebhookReadModel {
 
   async getMany(webhookIds: readonly string[]): Promise<ReadonlyMap<string, WebhookRow>> {
     if (webhookIds.length === 0) return new Map();
-    const result = await this.pool.query<Row & { webhook_id: string }>('SELECT webhook_id, state, version, sequence FROM webhook_list WHERE webhook_id = ANY($1)', [webhookIds]);
+    const result = await this.pool.query<Row & { webhook_id: string }>(
+      'SELECT webhook_id, state, version, sequence FROM webhook_list WHERE webhook_id = ANY($1)',
+      [webhookIds],
+    );
     return new Map(result.rows.map((r) => [r.webhook_id, toRow(r)]));
   }
 
@@ -64,10 +71,10 @@ export class PostgresWebhookReadModel implements WebhookReadModel {
           ],
         );
       }
-      await client.query(
-        'INSERT INTO projection_checkpoints (name, position) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET position = excluded.position',
-        [NAME, checkpoint],
-      );
+      await client.query('INSERT INTO projection_checkpoints (name, position) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET position = excluded.position', [
+        NAME,
+        checkpoint,
+      ]);
     });
   }
 

@@ -28,7 +28,7 @@ export class SqliteDeliveryLog {
     // (m.event_type comes before m.data in the row, so SQLite never reads a large message's overflow pages.)
     // The (webhook_id, attempt_id) index walks the page newest first: no sort of all the webhook's attempts.
     const rows = this.stmt(
-        `SELECT a.attempt_id, a.attempt, a.at, a.succeeded, a.status_code, a.latency_ms,
+      `SELECT a.attempt_id, a.attempt, a.at, a.succeeded, a.status_code, a.latency_ms,
                 substr(a.response_body, 1, @bodyChars) AS response_body, substr(a.error, 1, @errorChars) AS error,
                 d.message_id, d.webhook_id, json_extract(d.channel, '$.channel') AS channel_kind, d.status AS delivery_status, m.event_type
          FROM delivery_attempts a JOIN deliveries d ON d.delivery_id = a.delivery_id JOIN messages m ON m.message_id = d.message_id
@@ -39,19 +39,19 @@ export class SqliteDeliveryLog {
            AND (@eventType IS NULL OR m.event_type = @eventType)
            AND (@since IS NULL OR a.at >= @since) AND (@until IS NULL OR a.at <= @until)
          ORDER BY a.attempt_id DESC LIMIT @limit`,
-      ).all({
-        org: f.organizationId,
-        webhook: f.webhookId,
-        before: f.before ?? null,
-        status: f.status === undefined ? null : f.status === 'succeeded' ? 1 : 0,
-        channel: f.channel ?? null,
-        eventType: f.eventType ?? null,
-        since: f.since ?? null,
-        until: f.until ?? null,
-        limit: f.limit,
-        bodyChars: ATTEMPT_TEXT_LIMITS.responseBody,
-        errorChars: ATTEMPT_TEXT_LIMITS.error,
-      }) as Record<string, unknown>[];
+    ).all({
+      org: f.organizationId,
+      webhook: f.webhookId,
+      before: f.before ?? null,
+      status: f.status === undefined ? null : f.status === 'succeeded' ? 1 : 0,
+      channel: f.channel ?? null,
+      eventType: f.eventType ?? null,
+      since: f.since ?? null,
+      until: f.until ?? null,
+      limit: f.limit,
+      bodyChars: ATTEMPT_TEXT_LIMITS.responseBody,
+      errorChars: ATTEMPT_TEXT_LIMITS.error,
+    }) as Record<string, unknown>[];
     return rows.map((r) => ({
       attemptId: r.attempt_id as number,
       messageId: r.message_id as string,
@@ -75,8 +75,7 @@ export class SqliteDeliveryLog {
        WHERE m.message_id = @message AND m.organization_id = @org
          AND EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = m.message_id AND d.webhook_id = @webhook)`,
     ).get({ message: f.messageId, org: f.organizationId, webhook: f.webhookId }) as
-      | { message_id: string; event_type: string; accepted_at: string; data: string }
-      | undefined;
+      { message_id: string; event_type: string; accepted_at: string; data: string } | undefined;
     return row && { messageId: row.message_id, eventType: row.event_type, acceptedAt: row.accepted_at, dataJson: row.data };
   }
 
@@ -89,7 +88,14 @@ export class SqliteDeliveryLog {
       : `UPDATE deliveries SET status = 'scheduled', next_attempt_at = @now, claims = 0
          WHERE organization_id = @org AND webhook_id = @webhook AND status IN ('failed', 'held')
            AND message_id IN (SELECT message_id FROM messages WHERE accepted_at >= @since AND (@until IS NULL OR accepted_at <= @until))`;
-    return this.stmt(sql).run({ now: f.now, org: f.organizationId, webhook: f.webhookId, message: f.messageId ?? null, since: f.since ?? '', until: f.until ?? null }).changes;
+    return this.stmt(sql).run({
+      now: f.now,
+      org: f.organizationId,
+      webhook: f.webhookId,
+      message: f.messageId ?? null,
+      since: f.since ?? '',
+      until: f.until ?? null,
+    }).changes;
   }
 
   async lastErrors(webhookIds: readonly string[]): Promise<ReadonlyMap<string, LastDeliveryError>> {
@@ -98,7 +104,9 @@ export class SqliteDeliveryLog {
     const rows = (
       webhookIds.length === 1
         ? this.stmt('SELECT webhook_id, message, status_code, at, channel FROM webhook_last_errors WHERE webhook_id = ?').all(webhookIds[0])
-        : this.stmt('SELECT webhook_id, message, status_code, at, channel FROM webhook_last_errors WHERE webhook_id IN (SELECT value FROM json_each(?))').all(JSON.stringify(webhookIds))
+        : this.stmt('SELECT webhook_id, message, status_code, at, channel FROM webhook_last_errors WHERE webhook_id IN (SELECT value FROM json_each(?))').all(
+            JSON.stringify(webhookIds),
+          )
     ) as { webhook_id: string; message: string | null; status_code: number | null; at: string; channel: string }[];
     return new Map(rows.map((r) => [r.webhook_id, { message: r.message ?? 'failed', channel: r.channel, statusCode: r.status_code, at: r.at }]));
   }
@@ -106,16 +114,19 @@ export class SqliteDeliveryLog {
   async failureStreak(webhookId: string, after?: string): Promise<FailureStreak> {
     // After the later of the last success and `after` (the webhook's last resume or channel change).
     const row = this.stmt(
-        `SELECT count(*) AS n, min(a.at) AS since FROM delivery_attempts a JOIN deliveries d ON d.delivery_id = a.delivery_id
+      `SELECT count(*) AS n, min(a.at) AS since FROM delivery_attempts a JOIN deliveries d ON d.delivery_id = a.delivery_id
          WHERE d.webhook_id = @w AND a.succeeded = 0 AND a.cancelled = 0 AND (@after IS NULL OR a.at >= @after) AND a.attempt_id > coalesce((
            SELECT max(a2.attempt_id) FROM delivery_attempts a2 JOIN deliveries d2 ON d2.delivery_id = a2.delivery_id
            WHERE d2.webhook_id = @w AND a2.succeeded = 1), 0)`,
-      ).get({ w: webhookId, after: after ?? null }) as { n: number; since: string | null };
+    ).get({ w: webhookId, after: after ?? null }) as { n: number; since: string | null };
     return { count: row.n, since: row.since ?? undefined };
   }
 
   async depth(now: number): Promise<{ pending: number; oldestDueMs: number }> {
-    const row = this.stmt("SELECT count(*) AS n, min(next_attempt_at) AS oldest FROM deliveries WHERE status IN ('scheduled', 'leased')").get() as { n: number; oldest: number | null };
+    const row = this.stmt("SELECT count(*) AS n, min(next_attempt_at) AS oldest FROM deliveries WHERE status IN ('scheduled', 'leased')").get() as {
+      n: number;
+      oldest: number | null;
+    };
     return { pending: row.n, oldestDueMs: row.oldest === null ? 0 : Math.max(0, now - row.oldest) };
   }
 }

@@ -1,13 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type {
-  AppendResult,
-  EventStore,
-  LoggedEvent,
-  NewEvent,
-  ReadAllOptions,
-  ReadStreamOptions,
-  StoredEvent,
-} from '../../../ports/event-store.js';
+import type { AppendResult, EventStore, LoggedEvent, NewEvent, ReadAllOptions, ReadStreamOptions, StoredEvent } from '../../../ports/event-store.js';
 import { GENESIS } from '../../../domain/index.js';
 import { EVENT_COLUMNS, EVENT_DATA_COLUMNS, type EventRow, pageLimit, toStoredEvent } from '../../shared/event-rows.js';
 import { sealEvent } from '../../shared/seal-event.js';
@@ -78,9 +70,10 @@ export class SqliteEventStore implements EventStore {
         const lastOfStream = new Map<string, string>();
         let chain = GENESIS;
         for (const row of rows) {
-          const seal = row.hash && row.chain
-            ? { hash: row.hash, chain: row.chain }
-            : sealEvent({ ...toStoredEvent({ ...row, hash: '', chain: '' }) }, lastOfStream.get(row.stream_id) ?? GENESIS, chain);
+          const seal =
+            row.hash && row.chain
+              ? { hash: row.hash, chain: row.chain }
+              : sealEvent({ ...toStoredEvent({ ...row, hash: '', chain: '' }) }, lastOfStream.get(row.stream_id) ?? GENESIS, chain);
           if (!row.hash) update.run(seal.hash, seal.chain, row.position);
           lastOfStream.set(row.stream_id, seal.hash);
           chain = seal.chain;
@@ -109,11 +102,25 @@ export class SqliteEventStore implements EventStore {
         for (const { e, data, metadata } of rows) {
           revision += 1;
           // Canonical JSON of the values equals that of the stored text, so a reader recomputes exactly this.
-          const seal = sealEvent({ streamId, revision, eventId: e.eventId, type: e.type, version: e.version, data: e.data, metadata: e.metadata }, previousInStream, previousChain);
+          const seal = sealEvent(
+            { streamId, revision, eventId: e.eventId, type: e.type, version: e.version, data: e.data, metadata: e.metadata },
+            previousInStream,
+            previousChain,
+          );
           previousInStream = seal.hash;
           previousChain = seal.chain;
           const info = this.insertEvent.run(
-            e.eventId, streamId, revision, e.type, e.version, data, metadata, e.metadata.organizationId, e.metadata.recordedAt, seal.hash, seal.chain,
+            e.eventId,
+            streamId,
+            revision,
+            e.type,
+            e.version,
+            data,
+            metadata,
+            e.metadata.organizationId,
+            e.metadata.recordedAt,
+            seal.hash,
+            seal.chain,
           );
           lastPosition = Number(info.lastInsertRowid);
         }

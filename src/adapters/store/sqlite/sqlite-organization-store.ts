@@ -1,7 +1,15 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { ApiKeyRecord, CreateOrganizationResult, Credential, Organization, OrganizationStore } from '../../../ports/organizations.js';
 import {
-  CREDENTIAL_QUERY, type CredentialRow, KEY_COLUMNS, type KeyRow, type OrgRow, keyValues, toApiKey as toKey, toCredential, toOrganization as toOrg,
+  CREDENTIAL_QUERY,
+  type CredentialRow,
+  KEY_COLUMNS,
+  type KeyRow,
+  type OrgRow,
+  keyValues,
+  toApiKey as toKey,
+  toCredential,
+  toOrganization as toOrg,
 } from '../../shared/organization-rows.js';
 
 export class SqliteOrganizationStore implements OrganizationStore {

@@ -39,7 +39,12 @@ export class SqliteRetentionStore implements RetentionStore {
     return this.db
       .transaction((): PrunedRows => {
         const upper = cutoffs.messagesAcceptedBefore > cutoffs.unaddressedAcceptedBefore ? cutoffs.messagesAcceptedBefore : cutoffs.unaddressedAcceptedBefore;
-        const doomed = this.prunable.all({ upper, unaddressed: cutoffs.unaddressedAcceptedBefore, retained: cutoffs.messagesAcceptedBefore, limit }) as string[];
+        const doomed = this.prunable.all({
+          upper,
+          unaddressed: cutoffs.unaddressedAcceptedBefore,
+          retained: cutoffs.messagesAcceptedBefore,
+          limit,
+        }) as string[];
         if (doomed.length === 0) return { messages: 0, deliveries: 0, attempts: 0, idempotencyKeys: 0 };
         const list = JSON.stringify(doomed);
         const attempts = this.deleteAttempts.run(list).changes;

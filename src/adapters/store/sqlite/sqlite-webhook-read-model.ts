@@ -4,7 +4,11 @@ import type { WebhookListPage, WebhookListQuery, WebhookReadModel, WebhookRow } 
 
 const NAME = 'webhook_list';
 
-interface Row { state: string; version: number; sequence: number }
+interface Row {
+  state: string;
+  version: number;
+  sequence: number;
+}
 // A page's rows as arrays (better-sqlite3's raw mode): no object per row; the states come from the parsed cache.
 type Key = [webhookId: string, version: number, sequence: number];
 const toRow = (r: Row): WebhookRow => ({ webhook: JSON.parse(r.state) as ExistingWebhook, version: r.version, sequence: r.sequence });
@@ -32,8 +36,16 @@ interface PageStatements {
 
 const pageStatements = (db: Database, where: string): PageStatements => ({
   count: db.prepare(`SELECT count(*) AS n FROM webhook_list WHERE ${where}`),
-  pageByOffset: db.prepare<Record<string, unknown>, Key>(`SELECT webhook_id, version, sequence FROM webhook_list WHERE ${where} ORDER BY sequence LIMIT @limit OFFSET @offset`).raw(),
-  pageByCursor: db.prepare<Record<string, unknown>, Key>(`SELECT webhook_id, version, sequence FROM webhook_list WHERE ${where} AND sequence > @after ORDER BY sequence LIMIT @limit`).raw(),
+  pageByOffset: db
+    .prepare<Record<string, unknown>, Key>(
+      `SELECT webhook_id, version, sequence FROM webhook_list WHERE ${where} ORDER BY sequence LIMIT @limit OFFSET @offset`,
+    )
+    .raw(),
+  pageByCursor: db
+    .prepare<Record<string, unknown>, Key>(
+      `SELECT webhook_id, version, sequence FROM webhook_list WHERE ${where} AND sequence > @after ORDER BY sequence LIMIT @limit`,
+    )
+    .raw(),
 });
 
 /**
@@ -112,7 +124,15 @@ export class SqliteWebhookReadModel implements WebhookReadModel {
         if ((this.selectCheckpoint.get(NAME)?.position ?? 0) >= checkpoint) return;
         for (const { webhook, version, sequence } of rows) {
           // Positional parameters: no object per row (replay writes thousands per transaction).
-          this.upsert.run(webhook.webhook_id, webhook.organization_id, sequence, webhook.status, JSON.stringify(webhook.event_types), version, JSON.stringify(webhook));
+          this.upsert.run(
+            webhook.webhook_id,
+            webhook.organization_id,
+            sequence,
+            webhook.status,
+            JSON.stringify(webhook.event_types),
+            version,
+            JSON.stringify(webhook),
+          );
         }
         this.saveCheckpoint.run(NAME, checkpoint);
       })

@@ -6,7 +6,8 @@ export const RESPONSE_HEADERS = {
     schema: { type: 'string' },
   },
   ETag: {
-    description: 'the version of what was read or changed (a webhook’s version, the catalog’s revision), `"7"`: send it back as If-Match to change only that version',
+    description:
+      'the version of what was read or changed (a webhook’s version, the catalog’s revision), `"7"`: send it back as If-Match to change only that version',
     required: true,
     schema: { type: 'string' },
   },
@@ -24,9 +25,7 @@ export const headerKey = (name: keyof typeof RESPONSE_HEADERS): string => name.r
 
 /** The header references of one response: X-Request-Id (unless the request never reached the app) and `names`. */
 export const headerRefs = (names: readonly ResponseHeaderName[], withRequestId = true) =>
-  Object.fromEntries(
-    [...(withRequestId ? ['X-Request-Id' as const] : []), ...names].map((n) => [n, { $ref: `#/components/headers/${headerKey(n)}` }]),
-  );
+  Object.fromEntries([...(withRequestId ? ['X-Request-Id' as const] : []), ...names].map((n) => [n, { $ref: `#/components/headers/${headerKey(n)}` }]));
 
 /** Headers that come with a status wherever it is answered. */
 export const STATUS_HEADERS: Readonly<Record<number, readonly ResponseHeaderName[]>> = {
