@@ -33,7 +33,7 @@ module.exports = {
     {
       name: 'adapters-do-not-import-each-other',
       comment:
-        'Each adapter folder (src/adapters/<kind>/<name>) stands alone but for src/adapters/shared (outbound HTTP, templates); the composition root combines them.',
+        'Each adapter folder (src/adapters/<kind>/<name>) stands alone but for src/adapters/shared (storage: rows, group commit, fair claims, the hash seal; outbound: SSRF-guarded HTTP, templates); the composition root combines them.',
       severity: 'error',
       from: { path: '^src/adapters/([^/]+/[^/]+)/' },
       to: { path: '^src/adapters/', pathNot: ['^src/adapters/$1/', '^src/adapters/shared/'] },
@@ -43,6 +43,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/adapters/shared/' },
       to: { path: '^src/adapters/', pathNot: '^src/adapters/shared/' },
+    },
+    {
+      name: 'shared-storage-and-outbound-apart',
+      comment: 'What stores share (src/adapters/shared/storage) and what outbound channels share (src/adapters/shared/outbound) know nothing of each other.',
+      severity: 'error',
+      from: { path: '^src/adapters/shared/(storage|outbound)/' },
+      to: { path: '^src/adapters/shared/', pathNot: '^src/adapters/shared/$1/' },
     },
     {
       name: 'only-main-knows-the-container',

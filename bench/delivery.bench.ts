@@ -27,7 +27,10 @@ const num = (name: string, fallback: number) => {
 const settings = () => ({
   burst: num('BENCH_BURST_EVENTS', 3000),
   connections: num('BENCH_CONNECTIONS', 32),
-  rates: (process.env.BENCH_RATES || '500,1000').split(',').map(Number).filter((r) => r > 0), // BENCH_RATES=0: none
+  rates: (process.env.BENCH_RATES || '500,1000')
+    .split(',')
+    .map(Number)
+    .filter((r) => r > 0), // BENCH_RATES=0: none
   rateSeconds: num('BENCH_RATE_SECONDS', 5),
   warmup: num('BENCH_WARMUP', 500),
   stallMs: num('BENCH_STALL_MS', 20_000),
@@ -51,6 +54,8 @@ const SHAPES: Record<string, { shape: StackShape; label: string }> = {
   sqlite: { shape: { name: 'sqlite', store: 'sqlite', apis: 1, workers: 0 }, label: 'SQLite, 1 process' },
   postgres: { shape: { name: 'postgres', store: 'postgres', apis: 1, workers: 0 }, label: 'PostgreSQL, 1 process' },
   'postgres-2x2': { shape: { name: 'postgres-2x2', store: 'postgres', apis: 2, workers: 2 }, label: 'PostgreSQL, 2 API + 2 worker processes' },
+  // Not in the default run: shows the API's and the worker's costs apart (BENCH_STORES=sqlite-split, with BENCH_CPU_PROF).
+  'sqlite-split': { shape: { name: 'sqlite-split', store: 'sqlite', apis: 1, workers: 1 }, label: 'SQLite, 1 API + 1 worker process' },
 };
 /** Aims of the delivery engine: burst ratio to the baseline, and p99 at 500 events/s. */
 const AIMS = { sqlite: { ratio: 0.3, p99At500: 50 }, postgres: { ratio: 0.2, p99At500: 100 } } as const;
@@ -113,13 +118,14 @@ interface Phase {
   readonly answerP99: number;
   /** How late the load generator issued its requests (rate), p99 ms. */
   readonly lateP99: number;
+  /** The service's processes' CPU time per arrived event, µs (NaN for the baselines). */
+  readonly cpuUsPerEvent: number;
   readonly firstError?: string;
 }
 const failed = (p: Phase) => p.missing > 0 || p.errors > 0;
 
 const ms = (n: number) => (Number.isNaN(n) ? '–' : n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
-const failNote = (p: Phase) =>
-  failed(p) ? `FAILED: ${p.missing} missing, ${p.errors} refused${p.firstError ? ` (${p.firstError})` : ''}` : undefined;
+const failNote = (p: Phase) => (failed(p) ? `FAILED: ${p.missing} missing, ${p.errors} refused${p.firstError ? ` (${p.firstError})` : ''}` : undefined);
 
 const percentile = (sorted: readonly number[], p: number) =>
   sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
@@ -147,15 +153,18 @@ const awaitArrivals = async (receiver: Receiver, run: string, accepted: readonly
   }
 };
 
-const measure = async (
-  ctx: { load: Load; receiver: Receiver; stallMs: number; drainMs: number },
-  label: string,
-  job: Omit<LoadJob, 'id'>,
-): Promise<Phase> => {
+/** What a phase runs against; `cpuMs` reads the service's CPU time (absent for the baselines). */
+type Ctx = { load: Load; receiver: Receiver; stallMs: number; drainMs: number; cpuMs?: () => number; cpuMsEach?: () => number[] };
+
+const measure = async (ctx: Ctx, label: string, job: Omit<LoadJob, 'id'>): Promise<Phase> => {
+  const cpuBefore = ctx.cpuMs?.() ?? Number.NaN;
+  const eachBefore = ctx.cpuMsEach?.() ?? [];
   const report = await ctx.load.run(job);
   const accepted = report.status.flatMap((s, seq) => (s >= 200 && s < 300 ? [seq] : []));
   await awaitArrivals(ctx.receiver, job.run, accepted, label, ctx.stallMs, ctx.drainMs);
   const arrived = ctx.receiver.arrived(job.run);
+  const cpuUsPerEvent = (((ctx.cpuMs?.() ?? Number.NaN) - cpuBefore) * 1000) / Math.max(1, arrived.size);
+  const eachUs = (ctx.cpuMsEach?.() ?? []).map((after, i) => (((after - eachBefore[i]!) * 1000) / Math.max(1, arrived.size)).toFixed(0));
   const firstSend = Math.min(...report.sentAt.filter(Number.isFinite));
   const lastArrival = Math.max(...arrived.values());
   const lastAnswer = Math.max(...report.answeredAt.filter(Number.isFinite));
@@ -172,24 +181,19 @@ const measure = async (
     p999: percentile(latencies, 99.9),
     answerP99: percentile(sortedOf(report.answeredAt.map((a, seq) => a - report.sentAt[seq]!)), 99),
     lateP99: percentile(sortedOf(report.lateMs), 99),
+    cpuUsPerEvent,
     ...(report.firstError === undefined ? {} : { firstError: report.firstError }),
   };
   process.stderr.write(
     `    ${phase.perSecond.toFixed(0)} arrived/s, ${phase.acceptedPerSecond.toFixed(0)} answered/s; send-to-arrival p50 ${ms(phase.p50)} p99 ${ms(phase.p99)} p99.9 ${ms(phase.p999)} ms; ` +
-      `answer p99 ${ms(phase.answerP99)} ms; generator late p99 ${ms(phase.lateP99)} ms${failed(phase) ? `; ${failNote(phase)}` : ''}\n`,
+      `answer p99 ${ms(phase.answerP99)} ms; generator late p99 ${ms(phase.lateP99)} ms` +
+      `${Number.isNaN(cpuUsPerEvent) ? '' : `; service CPU ${cpuUsPerEvent.toFixed(0)} µs/event${eachUs.length > 1 ? ` (${eachUs.join(' + ')})` : ''}`}${failed(phase) ? `; ${failNote(phase)}` : ''}\n`,
   );
   return phase;
 };
 
 /** The burst and each fixed rate against `targets` (the service, or the receiver itself for the baseline). */
-const phases = async (
-  ctx: { load: Load; receiver: Receiver; stallMs: number; drainMs: number },
-  s: Settings,
-  name: string,
-  targets: readonly string[],
-  headers: Record<string, string>,
-  baseline = false,
-) => {
+const phases = async (ctx: Ctx, s: Settings, name: string, targets: readonly string[], headers: Record<string, string>, baseline = false) => {
   const common = { client: 'http' as const, targets, headers, concurrency: s.connections };
   // The baseline's sender and receiver speed up several-fold as V8 optimises them: warm them up with a whole burst.
   const warmup = baseline ? Math.max(s.warmup, 2 * s.burst) : s.warmup;
@@ -198,7 +202,14 @@ const phases = async (
   // A burst straight to the receiver lasts a fraction of a second, so one hiccup moves it a lot: the median of `bursts`.
   const bursts: Phase[] = [];
   for (let k = 1; k <= repeatBurst; k++) {
-    bursts.push(await measure(ctx, `${name}: burst of ${s.burst}${repeatBurst > 1 ? ` (${k}/${repeatBurst})` : ''}`, { ...common, mode: 'burst', run: `${name}-burst${k}`, total: s.burst }));
+    bursts.push(
+      await measure(ctx, `${name}: burst of ${s.burst}${repeatBurst > 1 ? ` (${k}/${repeatBurst})` : ''}`, {
+        ...common,
+        mode: 'burst',
+        run: `${name}-burst${k}`,
+        total: s.burst,
+      }),
+    );
   }
   const burst = [...bursts].sort((a, b) => a.perSecond - b.perSecond)[Math.floor(bursts.length / 2)]!;
   const rates: Phase[] = [];
@@ -230,7 +241,13 @@ const measureStack = async (ctx: Parameters<typeof phases>[0], s: Settings, shap
       event_types: ['*'],
       channels: [{ channel: 'webhook', configs: { url: `${ctx.receiver.url}/hook` } }],
     });
-    return await phases(ctx, s, shape.name, stack.apiUrls.map((u) => `${u}/v1/events`), jsonHeaders(key));
+    return await phases(
+      { ...ctx, cpuMs: stack.cpuMs, cpuMsEach: stack.cpuMsEach },
+      s,
+      shape.name,
+      stack.apiUrls.map((u) => `${u}/v1/events`),
+      jsonHeaders(key),
+    );
   } finally {
     await stack.stop();
   }
@@ -315,8 +332,8 @@ const verdict = (met: boolean) => (met ? 'met' : '**missed**');
 const compactTable = (s: Settings, base: Measured, fetchBurst: Phase, stacks: { label: string; aims: (typeof AIMS)[keyof typeof AIMS]; m: Measured }[]) => {
   const rateCols = s.rates.map((r) => `${r}/s p50 / p99 / p99.9 ms`);
   const lines = [
-    `| | burst deliveries/s | ratio (aim) | published/s | ${rateCols.join(' | ')} | missing | load late p99 ms |`,
-    `|---|---:|---:|---:|${rateCols.map(() => '---:|').join('')}---:|---:|`,
+    `| | burst deliveries/s | ratio (aim) | published/s | service CPU µs/event (burst) | ${rateCols.join(' | ')} | missing | load late p99 ms |`,
+    `|---|---:|---:|---:|---:|${rateCols.map(() => '---:|').join('')}---:|---:|`,
   ];
   const rateCells = (m: Measured, aims?: (typeof AIMS)[keyof typeof AIMS]) =>
     m.rates.map((p, i) => {
@@ -330,12 +347,16 @@ const compactTable = (s: Settings, base: Measured, fetchBurst: Phase, stacks: { 
   };
   // How late the load process sent at the fixed rates (it shares the 2 cores): latencies include it.
   const late = (m: Measured) => (m.rates.length === 0 ? '–' : ms(Math.max(...m.rates.map((p) => p.lateP99))));
-  lines.push(`| baseline: http.request, keep-alive | ${base.burst.perSecond.toFixed(0)} | 1 | – | ${rateCells(base).join(' | ')} | ${missing(base)} | ${late(base)} |`);
-  lines.push(`| baseline: fetch | ${fetchBurst.perSecond.toFixed(0)} | ${(fetchBurst.perSecond / base.burst.perSecond).toFixed(2)} | – | ${s.rates.map(() => '–').join(' | ')} | ${fetchBurst.missing + fetchBurst.errors} | – |`);
+  lines.push(
+    `| baseline: http.request, keep-alive | ${base.burst.perSecond.toFixed(0)} | 1 | – | – | ${rateCells(base).join(' | ')} | ${missing(base)} | ${late(base)} |`,
+  );
+  lines.push(
+    `| baseline: fetch | ${fetchBurst.perSecond.toFixed(0)} | ${(fetchBurst.perSecond / base.burst.perSecond).toFixed(2)} | – | – | ${s.rates.map(() => '–').join(' | ')} | ${fetchBurst.missing + fetchBurst.errors} | – |`,
+  );
   for (const { label, aims, m } of stacks) {
     const r = m.burst.perSecond / base.burst.perSecond;
     lines.push(
-      `| ${label} | ${m.burst.perSecond.toFixed(0)} | ${r.toFixed(2)} (≥ ${aims.ratio}: ${verdict(r >= aims.ratio)}) | ${m.burst.acceptedPerSecond.toFixed(0)} | ${rateCells(m, aims).join(' | ')} | ${missing(m)} | ${late(m)} |`,
+      `| ${label} | ${m.burst.perSecond.toFixed(0)} | ${r.toFixed(2)} (≥ ${aims.ratio}: ${verdict(r >= aims.ratio)}) | ${m.burst.acceptedPerSecond.toFixed(0)} | ${m.burst.cpuUsPerEvent.toFixed(0)} | ${rateCells(m, aims).join(' | ')} | ${missing(m)} | ${late(m)} |`,
     );
   }
   return lines.join('\n');
@@ -393,7 +414,9 @@ export const deliveryPipeline = async (): Promise<BenchReport> => {
     try {
       execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
     } catch {
-      throw new Error('the build failed: fix it, or bench another build with HOOKLEDGER_BENCH_CLI=<dir>/dist/src/main/cli.js (or BENCH_BUILD=0 for dist as it is)');
+      throw new Error(
+        'the build failed: fix it, or bench another build with HOOKLEDGER_BENCH_CLI=<dir>/dist/src/main/cli.js (or BENCH_BUILD=0 for dist as it is)',
+      );
     }
   }
   const busy = await cpuBusy();
@@ -414,7 +437,8 @@ export const deliveryPipeline = async (): Promise<BenchReport> => {
       run: 'baseline-fetch',
       total: s.burst,
     });
-    const pgMissing = s.stores.some((n) => SHAPES[n]?.shape.store === 'postgres') || (s.fair.on && s.fair.store === 'postgres') ? await postgresMissing() : undefined;
+    const pgMissing =
+      s.stores.some((n) => SHAPES[n]?.shape.store === 'postgres') || (s.fair.on && s.fair.store === 'postgres') ? await postgresMissing() : undefined;
     const stacks: { label: string; aims: (typeof AIMS)[keyof typeof AIMS]; m: Measured }[] = [];
     for (const name of s.stores) {
       const entry = SHAPES[name];
@@ -438,20 +462,24 @@ export const deliveryPipeline = async (): Promise<BenchReport> => {
       },
       ...stacks.flatMap(({ label, aims, m }) => rowsFor(label, aims, s, m, base)),
       ...(fairness
-        ? (['p50', 'p99'] as const).map(
-            (q): Comparison => ({
-              name: `fairness (${fairness.store}): Q at ${s.fair.rate} events/s while P's ${fairness.slowDeliveries} deliveries take ${s.fair.slowMs / 1000} s, ${q}`,
-              unit: 'ms',
-              ours: q === 'p50' ? fairness.withSlow.p50 : fairness.withSlow.p99,
-              baseline: q === 'p50' ? fairness.alone.p50 : fairness.alone.p99,
-              baselineName: 'Q alone',
-              higherIsBetter: false,
-              ...(failed(fairness.withSlow) ? { failed: failNote(fairness.withSlow)! } : {}),
-            }),
-          )
+        ? (['p50', 'p99'] as const).map((q): Comparison => ({
+            name: `fairness (${fairness.store}): Q at ${s.fair.rate} events/s while P's ${fairness.slowDeliveries} deliveries take ${s.fair.slowMs / 1000} s, ${q}`,
+            unit: 'ms',
+            ours: q === 'p50' ? fairness.withSlow.p50 : fairness.withSlow.p99,
+            baseline: q === 'p50' ? fairness.alone.p50 : fairness.alone.p99,
+            baselineName: 'Q alone',
+            higherIsBetter: false,
+            ...(failed(fairness.withSlow) ? { failed: failNote(fairness.withSlow)! } : {}),
+          }))
         : []),
     ];
-    const all = [base.burst, ...base.rates, fetchBurst, ...stacks.flatMap(({ m }) => [m.burst, ...m.rates]), ...(fairness ? [fairness.alone, fairness.withSlow] : [])];
+    const all = [
+      base.burst,
+      ...base.rates,
+      fetchBurst,
+      ...stacks.flatMap(({ m }) => [m.burst, ...m.rates]),
+      ...(fairness ? [fairness.alone, fairness.withSlow] : []),
+    ];
     const details = [
       `Delivery: ${s.burst} events over ${s.connections} keep-alive connections as fast as accepted (until all arrived), then ${s.rates.join(' and ')} events/s for ${s.rateSeconds} s each ` +
         `(open loop; latency = arrival at the receiver − planned send time). Service: \`${relative(root, cliPath()).startsWith('..') ? cliPath() : relative(root, cliPath())}\`, LOG_LEVEL ${process.env.BENCH_LOG_LEVEL || 'info'}, ` +

@@ -7,16 +7,18 @@ import { type LoadJob, type LoadReport, eventBody } from './protocol.js';
 
 type Send = (url: URL, headers: Readonly<Record<string, string>>, body: string) => Promise<number>;
 
-const viaHttp = (agent: Agent): Send => (url, headers, body) =>
-  new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      res.once('end', () => resolve(res.statusCode ?? 0));
-      res.once('error', reject);
+const viaHttp =
+  (agent: Agent): Send =>
+  (url, headers, body) =>
+    new Promise((resolve, reject) => {
+      const req = request(url, { method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
+        res.resume();
+        res.once('end', () => resolve(res.statusCode ?? 0));
+        res.once('error', reject);
+      });
+      req.once('error', reject);
+      req.end(body);
     });
-    req.once('error', reject);
-    req.end(body);
-  });
 
 const viaFetch: Send = async (url, headers, body) => {
   const res = await fetch(url, { method: 'POST', headers, body });

@@ -34,7 +34,19 @@ export interface Stack {
   readonly admin: (...args: string[]) => string;
   /** Stops every process (SIGTERM, then SIGKILL after `graceMs`) and drops the store. */
   readonly stop: (graceMs?: number) => Promise<void>;
+  /** CPU time (user + system) the service's processes used so far, ms (Linux /proc; NaN elsewhere). */
+  readonly cpuMs: () => number;
+  /** The same per process, APIs first, then workers. */
+  readonly cpuMsEach: () => number[];
 }
+
+/** A process's user + system CPU time, ms, from /proc/<pid>/stat (clock ticks of 10 ms). */
+const cpuMsOf = (pid: number | undefined): number => {
+  if (pid === undefined || !existsSync(`/proc/${pid}/stat`)) return Number.NaN;
+  // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+};
 
 /** Where the service can read its settings; PORT=0 and LOG_LEVEL info (the default, access log included). */
 const serviceEnv = (databaseUrl: string): NodeJS.ProcessEnv => {
@@ -64,7 +76,8 @@ const waitForLine = async (child: ChildProcess, log: string, marker: string, lab
     const text = existsSync(log) ? readFileSync(log, 'utf8') : '';
     const line = text.split('\n').find((l) => l.includes(marker));
     if (line) return line;
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${label} exited (${child.exitCode ?? child.signalCode}) before ready:\n${text.slice(-2000)}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`${label} exited (${child.exitCode ?? child.signalCode}) before ready:\n${text.slice(-2000)}`);
     await sleep(50);
   }
   throw new Error(`${label} not ready within 30 s; see ${log}`);
@@ -117,7 +130,11 @@ export const startStack = async (shape: StackShape): Promise<Stack> => {
     const log = join(logs, `${shape.name}-${role}${n}.log`);
     const fd = openSync(log, 'w');
     const child = spawn(process.execPath, [...profile, cli, role === 'api' ? 'start' : 'worker'], {
-      env: { ...env, ...(role === 'api' && shape.workers > 0 ? { HOOKLEDGER_WORKER: 'false' } : {}), ...(role === 'worker' ? { LOG_LEVEL: 'info', HOOKLEDGER_WORKER_METRICS_PORT: '0' } : {}) },
+      env: {
+        ...env,
+        ...(role === 'api' && shape.workers > 0 ? { HOOKLEDGER_WORKER: 'false' } : {}),
+        ...(role === 'worker' ? { LOG_LEVEL: 'info', HOOKLEDGER_WORKER_METRICS_PORT: '0' } : {}),
+      },
       stdio: ['ignore', fd, fd],
     });
     closeSync(fd);
@@ -144,7 +161,14 @@ export const startStack = async (shape: StackShape): Promise<Stack> => {
       apis.map(async ({ child, log, label }) => (JSON.parse(await waitForLine(child, log, '"listening on', label)) as { url: string }).url),
     );
     await Promise.all(workers.map(({ child, log, label }) => waitForLine(child, log, 'delivery worker started', label)));
-    return { shape, apiUrls, admin, stop };
+    return {
+      shape,
+      apiUrls,
+      admin,
+      stop,
+      cpuMs: () => children.reduce((sum, c) => sum + cpuMsOf(c.pid), 0),
+      cpuMsEach: () => children.map((c) => cpuMsOf(c.pid)),
+    };
   } catch (error) {
     await stop(1000).catch(() => undefined);
     throw error;

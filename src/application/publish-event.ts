@@ -1,12 +1,11 @@
 import { type Either, left, right } from 'fp-ts/lib/Either.js';
-import { type DomainError, eventDataProblems, hasEventType, validationFailed } from '../domain/index.js';
+import { type DomainError, type ErrorDetail, eventDataProblems, hasEventType, redactChannel, validationFailed } from '../domain/index.js';
 import type { Clock } from '../ports/clock.js';
 import type { DeliveryQueue, DeliveryTarget } from '../ports/delivery-queue.js';
 import type { EventStore } from '../ports/event-store.js';
 import type { IdGenerator } from '../ports/id-generator.js';
 import type { WebhookReadModel, WebhookRow } from '../ports/webhook-read-model.js';
-import { catchUpWebhookList } from './project-webhooks.js';
-import { sharedFreshRuns } from './shared-reads.js';
+import { sharedCatchUp } from './shared-catch-up.js';
 import type { Caller } from './webhooks.js';
 
 /** What publishing needs: the log and read model (to find subscribers) and the delivery queue. */
@@ -16,6 +15,8 @@ export interface PublishDeps {
   readonly queue: DeliveryQueue;
   readonly clock: Clock;
   readonly ids: Pick<IdGenerator, 'messageId'>;
+  /** Problems of `data` under its event type's JSON Schema (`EventDataSchemas`, ADR 0020); none checked when absent. */
+  readonly checkData?: (caller: Caller, eventType: string, data: unknown) => readonly ErrorDetail[];
 }
 
 /** How long an `Idempotency-Key` returns the first message instead of accepting again (24 h). */
@@ -32,7 +33,8 @@ const targetsOf = (rows: readonly WebhookRow[], holdPaused = true): DeliveryTarg
       channelIndex,
       // The job refers to the channel by id: each attempt reads its settings of then (ADR 0015).
       channelId: channel.channel_id,
-      channel,
+      // Only for the log and scheduling: no credential, address or number in the queue (ADR 0018).
+      channel: redactChannel(channel),
       ...(holdPaused && webhook.status === 'paused' ? { held: true } : {}),
     })),
   );
@@ -40,7 +42,7 @@ const targetsOf = (rows: readonly WebhookRow[], holdPaused = true): DeliveryTarg
 /** All live webhooks (active or paused) of the organization that would receive `eventType`, from the list as it is now. */
 const subscribers = async (deps: PublishDeps, organizationId: string, eventType: string): Promise<WebhookRow[]> => {
   const rows: WebhookRow[] = [];
-  for (let after: number | undefined; ; ) {
+  for (let after: number | undefined; ;) {
     const page = await deps.readModel.list({ organizationId, eventType, limit: 500, afterSequence: after });
     rows.push(...page.rows);
     if (page.rows.length < 500) return rows;
@@ -60,18 +62,12 @@ interface TargetCache {
   size: number;
 }
 const targetCaches = new WeakMap<WebhookReadModel, TargetCache>();
-/** Publishes at the same moment share a catch-up that started after they arrived (one or two queries for them all). */
-const catchUps = new WeakMap<WebhookReadModel, () => Promise<{ position: number }>>();
-const freshCatchUp = (deps: PublishDeps): Promise<{ position: number }> => {
-  let catchUp = catchUps.get(deps.readModel);
-  if (!catchUp) catchUps.set(deps.readModel, (catchUp = sharedFreshRuns(() => catchUpWebhookList(deps))));
-  return catchUp();
-};
 /** Targets kept at most (summed over entries), so many organizations or event types cannot grow it without bound. */
 const MAX_CACHED_TARGETS = 100_000;
 
 const subscriberTargets = async (deps: PublishDeps, organizationId: string, eventType: string): Promise<readonly DeliveryTarget[]> => {
-  const { position } = await freshCatchUp(deps);
+  // Shared with the publishes and delivery attempts of this turn, started after all of them (ADR 0013).
+  const { position } = await sharedCatchUp(deps);
   let cache = targetCaches.get(deps.readModel);
   if (cache?.position !== position) targetCaches.set(deps.readModel, (cache = { position, byKey: new Map(), size: 0 }));
   const key = `${organizationId}\u0000${eventType}`;
@@ -106,10 +102,22 @@ export const publishEvent = async (
   // Checked before anything is stored: data nested without bound would break every later read of it.
   const dataProblems = eventDataProblems(input.data);
   if (dataProblems.length > 0) return left(validationFailed(dataProblems));
+  // The type's JSON Schema, when it has one (ADR 0020).
+  const schemaProblems = deps.checkData?.(caller, input.event_type, input.data) ?? [];
+  if (schemaProblems.length > 0) return left(validationFailed(schemaProblems));
   const now = deps.clock.now();
   const targets = await subscriberTargets(deps, caller.organizationId, input.event_type);
+  const messageId = deps.ids.messageId();
+  // Addressed to no webhook: the payload is not kept, and a row only where an idempotency key needs one (ADR 0019).
+  if (targets.length === 0 && input.idempotency_key === undefined) return right({ messageId, duplicate: false, deliveries: 0 });
   const result = await deps.queue.enqueue(
-    { messageId: deps.ids.messageId(), organizationId: caller.organizationId, eventType: input.event_type, data: input.data, acceptedAt: now.toISOString() },
+    {
+      messageId,
+      organizationId: caller.organizationId,
+      eventType: input.event_type,
+      data: targets.length === 0 ? null : input.data,
+      acceptedAt: now.toISOString(),
+    },
     targets,
     input.idempotency_key === undefined ? undefined : { key: input.idempotency_key, expiresAt: new Date(now.getTime() + IDEMPOTENCY_WINDOW_MS).toISOString() },
   );

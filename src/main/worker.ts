@@ -3,6 +3,10 @@ import type { Logger } from 'pino';
 import { type DeliveryDeps, attemptDelivery, claimDue, runsAlone } from '../application/index.js';
 import { DEFAULT_ENDPOINT_CONCURRENCY, WORKER_CEILING, isPoisoned } from '../domain/index.js';
 import type { ClaimedDelivery } from '../ports/delivery-queue.js';
+import { type RetentionLoopOptions, startRetentionLoop } from './retention-loop.js';
+
+/** Longest a due job waits for the worker's next claim while attempts are in flight (fewer, larger claims). */
+const CLAIM_WINDOW_MS = 2;
 
 export interface RunningWorker {
   readonly id: string;
@@ -28,7 +32,7 @@ export interface RunningWorker {
 export const startWorker = (
   deps: DeliveryDeps,
   logger: Logger,
-  options: { pollMs: number; concurrency?: number; leaseMs?: number; endpointConcurrency?: number },
+  options: { pollMs: number; concurrency?: number; leaseMs?: number; endpointConcurrency?: number; retention?: RetentionLoopOptions | undefined },
 ): RunningWorker => {
   const id = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
   const concurrency = options.concurrency ?? 20;
@@ -38,6 +42,11 @@ export const startWorker = (
   const fairness = { slots: concurrency, endpointConcurrency: options.endpointConcurrency ?? DEFAULT_ENDPOINT_CONCURRENCY };
   const ceiling = concurrency * WORKER_CEILING;
   const cycle = { workerId: id, leaseMs, batchSize: concurrency, fairness };
+  // With attempts in flight, claim once several have finished or a short window has passed, not after every finish
+  // and every publish: each claim is a query costing as much as many attempts (ADR 0013). An idle worker claims at once.
+  const claimAfter = Math.max(1, Math.floor(concurrency / 2));
+  let finishedSinceClaim = 0;
+  let lastClaimAt = Number.NEGATIVE_INFINITY;
   // A log line that cannot be written (a hostile error object, a broken stream) must not stop deliveries.
   const log = (fields: Record<string, unknown>, message: string) => {
     try {
@@ -95,6 +104,7 @@ export const startWorker = (
     const attempt: Promise<void> = Promise.race([attempted, leaseOver]).finally(() => {
       clearTimeout(timer);
       inFlight.delete(attempt);
+      finishedSinceClaim += 1;
       nudge();
     });
     inFlight.add(attempt);
@@ -114,18 +124,26 @@ export const startWorker = (
     while (!stopping) {
       try {
         const free = ceiling - inFlight.size;
+        const waited = performance.now() - lastClaimAt;
+        if (free > 0 && inFlight.size > 0 && finishedSinceClaim < claimAfter && waited < CLAIM_WINDOW_MS) {
+          await pause(CLAIM_WINDOW_MS - waited);
+          continue;
+        }
         woken = false; // this claim sees what was committed before it
+        finishedSinceClaim = 0;
+        lastClaimAt = performance.now();
         const claimed: readonly ClaimedDelivery[] = free > 0 ? await claimDue(workerDeps, cycle, isolating ? 1 : free) : [];
         const suspect = claimed.find((d) => runsAlone(workerDeps, d));
         isolating = suspect !== undefined;
         if (suspect === undefined) {
-          for (const delivery of claimed) start(delivery);
+          // start() never rejects (it records or logs every failure itself); its promise is tracked in inFlight.
+          for (const delivery of claimed) void start(delivery);
         } else {
           // Jobs set aside as poisoned are not sent, so they need no isolation.
           const setAside = (d: ClaimedDelivery) => isPoisoned(d.claimsWithoutOutcome, workerDeps.poisonAfter);
           const alone = inFlight.size === 0 ? suspect : undefined;
           await giveBack(claimed.filter((d) => d !== alone && !setAside(d)));
-          for (const delivery of claimed.filter(setAside)) start(delivery);
+          for (const delivery of claimed.filter(setAside)) void start(delivery);
           await Promise.all(inFlight);
           // With attempts in flight it was handed back too; claimed again once they are done, it runs alone.
           if (alone) await start(alone);
@@ -140,13 +158,14 @@ export const startWorker = (
     await Promise.all(inFlight);
     stopListening();
   })();
+  const retention = options.retention && startRetentionLoop(options.retention, logger); // ADR 0019
   logger.info({ worker: id, concurrency, endpointConcurrency: fairness.endpointConcurrency }, 'delivery worker started');
   return {
     id,
     stop: async () => {
       stopping = true;
       nudge();
-      await loop;
+      await Promise.all([loop, retention?.stop()]);
     },
   };
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GroupCommit, type Settled, allOrEachAlone } from '../../src/adapters/shared/group-commit.js';
+import { GroupCommit, type Settled, allOrEachAlone } from '../../src/adapters/shared/storage/group-commit.js';
 
 const flush = () => new Promise((resolve) => setImmediate(resolve));
 

@@ -5,8 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SmtpNotifier } from '../../src/adapters/channels/email/smtp-notifier.js';
 import { SlackNotifier } from '../../src/adapters/channels/slack/slack-notifier.js';
 import { TwilioNotifier } from '../../src/adapters/channels/sms/twilio-notifier.js';
-import { isPrivateAddress } from '../../src/adapters/shared/destination-guard.js';
-import { renderTemplate } from '../../src/adapters/shared/render-template.js';
+import { isPrivateAddress } from '../../src/adapters/shared/outbound/destination-guard.js';
+import { renderTemplate } from '../../src/adapters/shared/outbound/render-template.js';
 import type { OutboundMessage } from '../../src/ports/notifier.js';
 import { startReceiver } from '../support/receivers.js';
 

@@ -5,7 +5,7 @@ import { SmtpNotifier } from '../../src/adapters/channels/email/smtp-notifier.js
 import { HttpNotifier } from '../../src/adapters/channels/http/http-notifier.js';
 import { SlackNotifier } from '../../src/adapters/channels/slack/slack-notifier.js';
 import { TwilioNotifier } from '../../src/adapters/channels/sms/twilio-notifier.js';
-import { TemplateFailure, parseCacheSize, renderTemplate } from '../../src/adapters/shared/render-template.js';
+import { TemplateFailure, parseCacheSize, renderTemplate } from '../../src/adapters/shared/outbound/render-template.js';
 import type { Channel } from '../../src/domain/index.js';
 import type { OutboundMessage } from '../../src/ports/notifier.js';
 import { startReceiver } from '../support/receivers.js';

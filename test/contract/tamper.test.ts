@@ -3,7 +3,7 @@ import { ManualClock } from '../../src/adapters/clock/manual/manual-clock.js';
 import { CryptoDigest } from '../../src/adapters/ids/crypto/crypto-digest.js';
 import { CryptoIds } from '../../src/adapters/ids/crypto/crypto-ids.js';
 import { HmacCheckpointSigner } from '../../src/adapters/ids/crypto/hmac-checkpoint-signer.js';
-import { sealEvent } from '../../src/adapters/shared/seal-event.js';
+import { sealEvent } from '../../src/adapters/shared/storage/seal-event.js';
 import { PostgresEventColumns } from '../../src/adapters/store/postgres/postgres-event-columns.js';
 import { PostgresEventStore } from '../../src/adapters/store/postgres/postgres-event-store.js';
 import { PostgresOrganizationStore } from '../../src/adapters/store/postgres/postgres-organization-store.js';

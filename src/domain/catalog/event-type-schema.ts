@@ -61,8 +61,7 @@ export const utf8Length = (text: string): number => {
     else if (c >= 0xd800 && c <= 0xdbff) {
       bytes += 4;
       i++;
-    }
-    else bytes += 3;
+    } else bytes += 3;
   }
   return bytes;
 };

@@ -1,7 +1,7 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Channel } from '../../../domain/index.js';
 import type { AttemptResult, Notifier, OutboundMessage, SendContext } from '../../../ports/notifier.js';
-import { renderChannelTemplate, templateFailed } from '../../shared/render-template.js';
+import { renderChannelTemplate, templateFailed } from '../../shared/outbound/render-template.js';
 
 export const DEFAULT_SUBJECT = '[Hookledger] {{event_type}} from {{webhook_name}}';
 export const DEFAULT_BODY = 'Event: {{event_type}}\nWebhook: {{webhook_name}}\nMessage: {{message_id}}\nTime: {{timestamp}}\n\n{{data_json}}\n';

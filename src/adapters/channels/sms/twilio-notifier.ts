@@ -1,7 +1,7 @@
 import type { Channel } from '../../../domain/index.js';
 import type { AttemptResult, Notifier, OutboundMessage, SendContext } from '../../../ports/notifier.js';
-import { attempt } from '../../shared/outbound-http.js';
-import { renderChannelTemplate, templateFailed } from '../../shared/render-template.js';
+import { attempt } from '../../shared/outbound/outbound-http.js';
+import { renderChannelTemplate, templateFailed } from '../../shared/outbound/render-template.js';
 
 export interface TwilioConfig {
   readonly accountSid: string;

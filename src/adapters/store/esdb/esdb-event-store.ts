@@ -13,8 +13,8 @@ import {
 } from '@eventstore/db-client';
 import { GENESIS, chainInput } from '../../../domain/index.js';
 import type { AppendResult, EventMetadata, EventStore, NewEvent, ReadAllOptions, ReadStreamOptions, StoredEvent } from '../../../ports/event-store.js';
-import { sealEvent } from '../../shared/seal-event.js';
-import { sha256 } from '../../shared/sha256.js';
+import { sealEvent } from '../../shared/storage/seal-event.js';
+import { sha256 } from '../../shared/storage/sha256.js';
 
 /** What travels in an EventStoreDB event's metadata beside ours: the fields our envelope has and ESDB's does not. */
 interface EsdbMetadata extends EventMetadata {

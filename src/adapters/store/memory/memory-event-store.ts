@@ -1,6 +1,6 @@
 import type { AppendResult, EventStore, LoggedEvent, NewEvent, ReadAllOptions, ReadStreamOptions, StoredEvent } from '../../../ports/event-store.js';
 import { GENESIS } from '../../../domain/index.js';
-import { sealEvent } from '../../shared/seal-event.js';
+import { sealEvent } from '../../shared/storage/seal-event.js';
 
 const MAX_PAGE = 10_000;
 

@@ -108,7 +108,9 @@ export const enqueueMany = async (pool: Pool, calls: readonly EnqueueCall[], sen
   const byMessage = new Map(written.map((c, i) => [c.message.messageId, results[i]!]));
   return calls.map((c, i) => {
     const first = repeatOf[i];
-    return first === undefined ? byMessage.get(c.message.messageId)! : { messageId: byMessage.get(calls[first]!.message.messageId)!.messageId, duplicate: true };
+    return first === undefined
+      ? byMessage.get(c.message.messageId)!
+      : { messageId: byMessage.get(calls[first]!.message.messageId)!.messageId, duplicate: true };
   });
 };
 

@@ -1,5 +1,5 @@
 import type { ClaimOptions } from '../../../ports/delivery-queue.js';
-import { claimPolicy } from '../../shared/fair-claim.js';
+import { claimPolicy } from '../../shared/storage/fair-claim.js';
 
 /**
  * Claims run one at a time across every process (a transaction-scoped advisory lock): the

@@ -1,3 +1,4 @@
+// Over 250 lines on purpose: one append-only list of schema versions, read top to bottom; a version is never edited.
 import type { Pool } from 'pg';
 
 export interface PgMigration {
@@ -190,6 +191,53 @@ export const pgMigrations: PgMigration[] = [
       FROM deliveries d JOIN delivery_attempts a ON a.delivery_id = d.delivery_id
       WHERE NOT a.succeeded AND NOT a.cancelled
       ORDER BY d.webhook_id, a.attempt_id DESC;
+    `,
+  },
+  {
+    version: 11,
+    name: 'sealed at rest: wrapped data keys, the master key check, job copies without sensitive fields',
+    // As SQLite migration 15 (ADR 0018).
+    sql: `
+      CREATE TABLE webhook_data_keys (
+        webhook_id   TEXT PRIMARY KEY,
+        wrapped      TEXT,
+        destroyed_at TEXT
+      );
+      CREATE TABLE master_key_check (
+        id          INTEGER PRIMARY KEY CHECK (id = 1),
+        check_value TEXT NOT NULL
+      );
+      UPDATE deliveries SET channel = (channel::jsonb
+          || jsonb_build_object('configs', (channel::jsonb -> 'configs')
+            || CASE WHEN jsonb_typeof(channel::jsonb #> '{configs,headers}') = 'object' THEN '{"headers": {}}'::jsonb ELSE '{}'::jsonb END
+            || CASE WHEN strpos(channel::jsonb #>> '{configs,url}', '?') > 0
+                 THEN jsonb_build_object('url', split_part(channel::jsonb #>> '{configs,url}', '?', 1)) ELSE '{}'::jsonb END
+            || CASE WHEN channel::jsonb #> '{configs,webhook_url}' IS NOT NULL THEN '{"webhook_url": "[redacted]"}'::jsonb ELSE '{}'::jsonb END
+            || CASE WHEN channel::jsonb #> '{configs,to_addresses}' IS NOT NULL THEN '{"to_addresses": []}'::jsonb ELSE '{}'::jsonb END
+            || CASE WHEN channel::jsonb #> '{configs,cc}' IS NOT NULL THEN '{"cc": []}'::jsonb ELSE '{}'::jsonb END
+            || CASE WHEN channel::jsonb #> '{configs,bcc}' IS NOT NULL THEN '{"bcc": []}'::jsonb ELSE '{}'::jsonb END
+            || CASE WHEN channel::jsonb #> '{configs,phone_numbers}' IS NOT NULL THEN '{"phone_numbers": []}'::jsonb ELSE '{}'::jsonb END))::text
+        WHERE channel::jsonb -> 'configs' ?| array['headers', 'url', 'webhook_url', 'to_addresses', 'cc', 'bcc', 'phone_numbers'];
+    `,
+  },
+  {
+    version: 12,
+    name: 'retention: idempotency keys by expiry',
+    // ADR 0019: the pruning loop deletes expired keys oldest first (messages_accepted exists since 2).
+    sql: `CREATE INDEX idempotency_keys_expiry ON idempotency_keys (expires_at);`,
+  },
+  {
+    version: 13,
+    name: 'api keys: name, scope (operator keys belong to no organization), last use',
+    // ADR 0020.
+    sql: `
+      ALTER TABLE api_keys ALTER COLUMN organization_id DROP NOT NULL;
+      ALTER TABLE api_keys
+        ADD COLUMN scope TEXT NOT NULL DEFAULT 'organization' CHECK (scope IN ('organization', 'operator')),
+        ADD COLUMN name TEXT NOT NULL DEFAULT '',
+        ADD COLUMN last_used_at TEXT,
+        ADD CONSTRAINT api_keys_operator_has_no_organization CHECK ((scope = 'operator') = (organization_id IS NULL));
+      CREATE INDEX api_keys_organization ON api_keys (organization_id, created_at);
     `,
   },
 ];

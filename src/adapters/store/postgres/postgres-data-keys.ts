@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { DataKeyStore, StoredDataKey } from '../../../ports/data-key-store.js';
-import { type DataKeyRow, toStoredDataKey } from '../../shared/data-key-rows.js';
+import { type DataKeyRow, toStoredDataKey } from '../../shared/storage/data-key-rows.js';
 import { inTransaction } from './transaction.js';
 
 /** Wrapped data keys and the master key check in PostgreSQL (migration 11). */

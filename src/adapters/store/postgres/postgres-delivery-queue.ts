@@ -13,10 +13,10 @@ import type {
   NextStep,
 } from '../../../ports/delivery-queue.js';
 import { ATTEMPT_TEXT_LIMITS, type StoredMessage } from '../../../ports/delivery-queue.js';
-import { GroupCommit, type Settled, allOrEachAlone } from '../../shared/group-commit.js';
+import { GroupCommit, type Settled, allOrEachAlone } from '../../shared/storage/group-commit.js';
 import { type EnqueueCall, type EnqueueResult, type RecordCall, enqueueMany, recordMany } from './delivery-batches.js';
 import { listenForJobsDue } from './jobs-due-listener.js';
-import { type ClaimRow, type PacedRow, pacingAfter, toClaimedDelivery } from '../../shared/fair-claim.js';
+import { type ClaimRow, type PacedRow, pacingAfter, toClaimedDelivery } from '../../shared/storage/fair-claim.js';
 import { CLAIM_LOCK, FAIR_CLAIM_SQL, PACE_SQL, fairClaimParams } from './fair-claim.js';
 
 interface AttemptRow {
@@ -44,7 +44,9 @@ interface AttemptRow {
 export class PostgresDeliveryQueue implements DeliveryQueue {
   // Group commit (ADR 0013): publishes, and outcomes, made at the same moment share one statement.
   private readonly enqueues = new GroupCommit<EnqueueCall, EnqueueResult>((batch) => this.writeEnqueues(batch), { maxInFlight: 2 });
-  private readonly records = new GroupCommit<RecordCall, boolean>((batch) => allOrEachAlone(batch, (calls) => recordMany(this.pool, calls)), { maxInFlight: 2 });
+  private readonly records = new GroupCommit<RecordCall, boolean>((batch) => allOrEachAlone(batch, (calls) => recordMany(this.pool, calls)), {
+    maxInFlight: 2,
+  });
   private readonly enqueueListeners = new Set<() => void>();
   private stopListening: (() => void) | undefined;
   /** This queue's NOTIFY payload, so its own notifications (its listeners were called directly) are skipped. */

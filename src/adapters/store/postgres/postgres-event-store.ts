@@ -1,8 +1,16 @@
 import type { Pool } from 'pg';
 import { GENESIS } from '../../../domain/index.js';
 import type { AppendResult, EventStore, LoggedEvent, NewEvent, ReadAllOptions, ReadStreamOptions, StoredEvent } from '../../../ports/event-store.js';
-import { EVENT_COLUMNS, EVENT_DATA_COLUMNS, type EventDataRow, type EventRow, pageLimit, toLoggedEvent, toStoredEvent } from '../../shared/event-rows.js';
-import { sealEvent } from '../../shared/seal-event.js';
+import {
+  EVENT_COLUMNS,
+  EVENT_DATA_COLUMNS,
+  type EventDataRow,
+  type EventRow,
+  pageLimit,
+  toLoggedEvent,
+  toStoredEvent,
+} from '../../shared/storage/event-rows.js';
+import { sealEvent } from '../../shared/storage/seal-event.js';
 
 // Appends hold this transaction lock: positions are then taken in commit order, so a reader
 // following the log never skips an event that commits late, and the global chain is well defined.

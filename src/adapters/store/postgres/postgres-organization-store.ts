@@ -10,7 +10,7 @@ import {
   toApiKey as toKey,
   toCredential,
   toOrganization as toOrg,
-} from '../../shared/organization-rows.js';
+} from '../../shared/storage/organization-rows.js';
 
 export class PostgresOrganizationStore implements OrganizationStore {
   constructor(private readonly pool: Pool) {}

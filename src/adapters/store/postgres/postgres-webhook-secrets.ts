@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { WebhookSecretSet, WebhookSecrets } from '../../../ports/webhook-secrets.js';
-import { type SecretRow, toSecretSet as toSet } from '../../shared/secret-rows.js';
+import { type SecretRow, toSecretSet as toSet } from '../../shared/storage/secret-rows.js';
 
 export class PostgresWebhookSecrets implements WebhookSecrets {
   constructor(private readonly pool: Pool) {}

@@ -1,3 +1,4 @@
+// Over 250 lines on purpose: one append-only list of schema versions, read top to bottom; a version is never edited.
 import type { Database } from 'better-sqlite3';
 
 export interface Migration {
@@ -213,6 +214,64 @@ export const migrations: Migration[] = [
         FROM deliveries d JOIN delivery_attempts a ON a.delivery_id = d.delivery_id
         WHERE a.succeeded = 0 AND a.cancelled = 0)
       WHERE rn = 1;
+    `,
+  },
+  {
+    version: 15,
+    name: 'sealed at rest: wrapped data keys, the master key check, job copies without sensitive fields',
+    // ADR 0018. One wrapped data key per webhook (wrapped NULL once destroyed: forgotten); one
+    // key-check row tells a process started with another master key. Jobs keep a channel copy
+    // only for the log and scheduling, so the copies already queued lose their sensitive values.
+    sql: `
+      CREATE TABLE webhook_data_keys (
+        webhook_id   TEXT PRIMARY KEY,
+        wrapped      TEXT,
+        destroyed_at TEXT
+      ) WITHOUT ROWID;
+      CREATE TABLE master_key_check (
+        id          INTEGER PRIMARY KEY CHECK (id = 1),
+        check_value TEXT NOT NULL
+      );
+      UPDATE deliveries SET channel = json_set(channel, '$.configs.headers', json('{}')) WHERE json_type(channel, '$.configs.headers') = 'object';
+      UPDATE deliveries SET channel = json_set(channel, '$.configs.url', substr(json_extract(channel, '$.configs.url'), 1, instr(json_extract(channel, '$.configs.url'), '?') - 1))
+        WHERE instr(json_extract(channel, '$.configs.url'), '?') > 0;
+      UPDATE deliveries SET channel = json_set(channel, '$.configs.webhook_url', '[redacted]') WHERE json_type(channel, '$.configs.webhook_url') = 'text';
+      UPDATE deliveries SET channel = json_set(channel, '$.configs.to_addresses', json('[]')) WHERE json_type(channel, '$.configs.to_addresses') = 'array';
+      UPDATE deliveries SET channel = json_set(channel, '$.configs.cc', json('[]')) WHERE json_type(channel, '$.configs.cc') = 'array';
+      UPDATE deliveries SET channel = json_set(channel, '$.configs.bcc', json('[]')) WHERE json_type(channel, '$.configs.bcc') = 'array';
+      UPDATE deliveries SET channel = json_set(channel, '$.configs.phone_numbers', json('[]')) WHERE json_type(channel, '$.configs.phone_numbers') = 'array';
+    `,
+  },
+  {
+    version: 16,
+    name: 'retention: messages by age, idempotency keys by expiry',
+    // ADR 0019: the pruning loop walks both oldest first, a bounded batch at a time.
+    sql: `
+      CREATE INDEX messages_accepted ON messages (accepted_at);
+      CREATE INDEX idempotency_keys_expiry ON idempotency_keys (expires_at);
+    `,
+  },
+  {
+    version: 17,
+    name: 'api keys: name, scope (operator keys belong to no organization), last use',
+    // ADR 0020. SQLite cannot drop NOT NULL in place, so the table is copied; nothing refers to it.
+    sql: `
+      CREATE TABLE api_keys_v17 (
+        key_id          TEXT PRIMARY KEY,
+        organization_id TEXT REFERENCES organizations (id),
+        scope           TEXT NOT NULL DEFAULT 'organization' CHECK (scope IN ('organization', 'operator')),
+        name            TEXT NOT NULL DEFAULT '',
+        hash            TEXT NOT NULL,
+        created_at      TEXT NOT NULL,
+        last_used_at    TEXT,
+        revoked_at      TEXT,
+        CHECK ((scope = 'operator') = (organization_id IS NULL))
+      );
+      INSERT INTO api_keys_v17 (key_id, organization_id, hash, created_at, revoked_at)
+      SELECT key_id, organization_id, hash, created_at, revoked_at FROM api_keys;
+      DROP TABLE api_keys;
+      ALTER TABLE api_keys_v17 RENAME TO api_keys;
+      CREATE INDEX api_keys_organization ON api_keys (organization_id, created_at);
     `,
   },
 ];

@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { DataKeyStore, StoredDataKey } from '../../../ports/data-key-store.js';
-import { type DataKeyRow, toStoredDataKey } from '../../shared/data-key-rows.js';
+import { type DataKeyRow, toStoredDataKey } from '../../shared/storage/data-key-rows.js';
 
 /** Wrapped data keys and the master key check in the SQLite file (migration 15). */
 export class SqliteDataKeys implements DataKeyStore {

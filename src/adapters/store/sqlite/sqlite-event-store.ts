@@ -1,8 +1,8 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { AppendResult, EventStore, LoggedEvent, NewEvent, ReadAllOptions, ReadStreamOptions, StoredEvent } from '../../../ports/event-store.js';
 import { GENESIS } from '../../../domain/index.js';
-import { EVENT_COLUMNS, EVENT_DATA_COLUMNS, type EventRow, pageLimit, toStoredEvent } from '../../shared/event-rows.js';
-import { sealEvent } from '../../shared/seal-event.js';
+import { EVENT_COLUMNS, EVENT_DATA_COLUMNS, type EventRow, pageLimit, toStoredEvent } from '../../shared/storage/event-rows.js';
+import { sealEvent } from '../../shared/storage/seal-event.js';
 import { openSqliteDatabase } from './open-database.js';
 
 // Read as arrays (better-sqlite3's raw mode), in EVENT_DATA_COLUMNS order: no object per row to build and drop.

@@ -1,6 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { WebhookSecretSet, WebhookSecrets } from '../../../ports/webhook-secrets.js';
-import { type SecretRow, toSecretSet as toSet } from '../../shared/secret-rows.js';
+import { type SecretRow, toSecretSet as toSet } from '../../shared/storage/secret-rows.js';
 
 export class SqliteWebhookSecrets implements WebhookSecrets {
   private readonly insert: Statement;

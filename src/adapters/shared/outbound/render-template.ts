@@ -14,8 +14,8 @@ import {
   renderField,
   renderParsed,
   templateView as viewOf,
-} from '../../domain/index.js';
-import type { AttemptResult, OutboundMessage } from '../../ports/notifier.js';
+} from '../../../domain/index.js';
+import type { AttemptResult, OutboundMessage } from '../../../ports/notifier.js';
 
 /** How substituted values are escaped: `text`, `json`, `slack` or `slack-json` (see the domain's EscapeMode). */
 export type TemplateFormat = EscapeMode;

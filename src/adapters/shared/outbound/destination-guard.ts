@@ -1,6 +1,6 @@
 import { lookup as dnsLookup } from 'node:dns';
 import { isIP } from 'node:net';
-import { isPrivateAddress } from '../../domain/index.js';
+import { isPrivateAddress } from '../../../domain/index.js';
 
 /**
  * Addresses a webhook must not reach unless the operator allows private

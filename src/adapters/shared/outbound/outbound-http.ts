@@ -1,6 +1,6 @@
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import type { AttemptResult, Disposition } from '../../ports/notifier.js';
+import type { AttemptResult, Disposition } from '../../../ports/notifier.js';
 import { DestinationRefused, guardedLookup, refuseLiteralPrivate } from './destination-guard.js';
 
 export const RESPONSE_BODY_LIMIT = 4096;

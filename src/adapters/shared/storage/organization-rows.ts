@@ -1,4 +1,4 @@
-import type { ApiKeyRecord, Credential, KeyScope, Organization } from '../../ports/organizations.js';
+import type { ApiKeyRecord, Credential, KeyScope, Organization } from '../../../ports/organizations.js';
 
 /** The organizations and api_keys tables have the same columns in SQLite and PostgreSQL. */
 export interface OrgRow {

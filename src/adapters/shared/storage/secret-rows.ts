@@ -1,4 +1,4 @@
-import type { WebhookSecretSet } from '../../ports/webhook-secrets.js';
+import type { WebhookSecretSet } from '../../../ports/webhook-secrets.js';
 
 /** The webhook_secrets table has the same columns in SQLite and PostgreSQL. */
 export interface SecretRow {

@@ -1,4 +1,4 @@
-import type { StoredDataKey } from '../../ports/data-key-store.js';
+import type { StoredDataKey } from '../../../ports/data-key-store.js';
 
 /** The webhook_data_keys table has the same columns in SQLite and PostgreSQL (ADR 0018). */
 export interface DataKeyRow {

@@ -1,4 +1,4 @@
-import type { LoggedEvent, ReadAllOptions, StoredEvent } from '../../ports/event-store.js';
+import type { LoggedEvent, ReadAllOptions, StoredEvent } from '../../../ports/event-store.js';
 
 /** The events table has the same columns in SQLite and PostgreSQL; `data` and `metadata` are JSON text. */
 export interface EventRow {

@@ -1,4 +1,4 @@
-import { chainInput, eventHashInput, type HashedContent } from '../../domain/index.js';
+import { chainInput, eventHashInput, type HashedContent } from '../../../domain/index.js';
 import { sha256 } from './sha256.js';
 
 /** The hash and chain every event store records with an event (ADR 0008). */

@@ -1,5 +1,5 @@
-import { type Channel, pacedAfter } from '../../domain/index.js';
-import type { ClaimOptions, ClaimedDelivery } from '../../ports/delivery-queue.js';
+import { type Channel, pacedAfter } from '../../../domain/index.js';
+import type { ClaimOptions, ClaimedDelivery } from '../../../ports/delivery-queue.js';
 
 /** A policy's absence, as a number the claim queries can compare with: larger than any claim. */
 export const UNLIMITED = 1_000_000_000;
@@ -27,7 +27,12 @@ export const pacingAfter = (rows: readonly PacedRow[], now: number): Map<string,
     if (seen) seen.n += 1;
     else started.set(row.endpoint, { row, n: 1 });
   }
-  return new Map([...started].map(([endpoint, { row, n }]) => [endpoint, pacedAfter(Number(row.rate), row.paced_until === null ? undefined : Number(row.paced_until), now, n)]));
+  return new Map(
+    [...started].map(([endpoint, { row, n }]) => [
+      endpoint,
+      pacedAfter(Number(row.rate), row.paced_until === null ? undefined : Number(row.paced_until), now, n),
+    ]),
+  );
 };
 
 /** A claimed job as both stores' claim queries return it (PostgreSQL returns the bigint id as text). */
@@ -58,5 +63,11 @@ export const toClaimedDelivery = (r: ClaimRow): ClaimedDelivery => ({
   channel: JSON.parse(r.channel) as Channel,
   attempts: r.attempts,
   claimsWithoutOutcome: r.claims,
-  message: { messageId: r.message_id, organizationId: r.organization_id, eventType: r.event_type, data: JSON.parse(r.data) as unknown, acceptedAt: r.accepted_at },
+  message: {
+    messageId: r.message_id,
+    organizationId: r.organization_id,
+    eventType: r.event_type,
+    data: JSON.parse(r.data) as unknown,
+    acceptedAt: r.accepted_at,
+  },
 });
