@@ -59,7 +59,8 @@ export const openApiResponseChecker = (doc: Json) => {
 
   /** Problems found in one response; empty when it matches the document. */
   const check = (r: ReceivedResponse): string[] => {
-    const path = bare(r.path.split('?')[0]!);
+    // As the server sees it: a client resolves `.` and `..` segments before sending.
+    const path = bare(new URL(r.path.split('?')[0]!, 'http://h').pathname);
     const method = r.method.toLowerCase() === 'head' ? 'get' : r.method.toLowerCase();
     const where = `${r.method} ${r.path} → ${r.status}`;
     if (path === '/console' || path.startsWith('/console/') || method === 'options') return [];

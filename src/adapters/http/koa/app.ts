@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import Router from '@koa/router';
 import Koa, { type Context } from 'koa';
 import type { Logger } from 'pino';
 import type * as z from 'zod';
@@ -11,6 +10,7 @@ import { HttpError, errorBody } from './errors.js';
 import { consoleFiles } from './console-files.js';
 import { JsonText } from './json-text.js';
 import { KeyRateLimiter } from './rate-limit.js';
+import { type MatchedRoute, routeMatcher } from './route-matcher.js';
 import { EmptyQuery } from './schemas.js';
 import type { Route } from './route.js';
 
@@ -64,7 +64,7 @@ export const createHttpApp = (deps: HttpAppDeps): Koa => {
   const app = new Koa();
   app.proxy = false;
   const limiter = deps.rateLimit ? new KeyRateLimiter(deps.rateLimit.perSecond, deps.rateLimit.burst) : undefined;
-  const router = new Router();
+  const matched: MatchedRoute[] = [];
   // The access line has fixed fields of our own (no header, body or key): written as one string (ADR 0022).
   const accessLog = accessLogOf(deps.logger);
   const observeRequest = deps.observeRequest;
@@ -96,13 +96,12 @@ export const createHttpApp = (deps: HttpAppDeps): Koa => {
   app.use(consoleFiles(deps.consoleDir));
 
   for (const r of deps.routes) {
-    // `/webhooks/` and `/webhooks` are the same resource to every user: the router matches a path
-    // with or without its trailing slash (not strict), so one spelling serves both, and every
-    // request tries half as many patterns as with both registered.
+    // `/webhooks/` and `/webhooks` are the same resource to every user: the matcher ignores a
+    // trailing slash, so one spelling serves both.
     const path = koaPath(r.path).replace(/(.)\/$/, '$1');
     // A query string this route's schema accepts when empty, validated once (schemas are pure).
     let emptyQuery: { value: unknown } | undefined;
-    router[r.method](path, async (ctx: Context) => {
+    const serve = async (ctx: Context): Promise<void> => {
       ctx.state.route = r.path;
       let caller: Caller | undefined;
       if (r.auth) {
@@ -143,14 +142,12 @@ export const createHttpApp = (deps: HttpAppDeps): Koa => {
         ctx.set('Content-Type', 'application/json; charset=utf-8');
         ctx.body = result.body.text;
       } else if (result.body !== undefined) ctx.body = result.body;
-    });
+    };
+    matched.push({ method: r.method, path, serve });
   }
 
-  app.use(router.routes());
-  app.use(
-    // Not thrown: the router then sets Allow, which the 405 below carries (a thrown error loses it).
-    router.allowedMethods({ throw: false }),
-  );
+  // Not thrown: the matcher sets Allow on a 405, which the envelope above carries (a thrown error loses it).
+  app.use(routeMatcher(matched));
   return app;
 };
 
