@@ -12,6 +12,7 @@ import {
 } from '../../src/domain/index.js';
 import { checkPattern as checkPatternForTest } from '../../src/domain/catalog/matches.js';
 import { DeciderSpecification } from '../support/decider-spec.js';
+import { untrusted } from '../support/webhook-commands.js';
 
 const { given } = DeciderSpecification.for(catalogDecider);
 const T0 = '2026-11-25T10:00:00.000Z';
@@ -118,7 +119,7 @@ describe('the event-type catalog decider (ADR 0020)', () => {
     ];
     for (const [schema, path] of bad) {
       given(seeded())
-        .when(cmd({ type: 'AddEventType', data: { name: 'invoice.paid', schema } as never }))
+        .when(cmd(untrusted<Omit<CatalogCommand, 'metadata'>>({ type: 'AddEventType', data: { name: 'invoice.paid', schema } })))
         .thenFails({ type: 'ValidationFailed', details: [{ path }] });
     }
     // Each $ref counts what it names again: 10 refs to a 30-node definition are 300 subschemas.
@@ -136,7 +137,7 @@ describe('the event-type catalog decider (ADR 0020)', () => {
   });
 
   it('replaces a type (PUT): one event per kind of change, nothing when nothing changes', () => {
-    const put = (data: object) => cmd({ type: 'ReplaceEventType', data: { ...invoicePaid, ...data } } as never);
+    const put = (data: object) => cmd(untrusted<Omit<CatalogCommand, 'metadata'>>({ type: 'ReplaceEventType', data: { ...invoicePaid, ...data } }));
     given(seeded(), added()).when(put({})).thenNothingHappens();
     given(seeded(), added())
       .when(put({ description: 'Paid.', archived: true }))
@@ -167,10 +168,10 @@ describe('the event-type catalog decider (ADR 0020)', () => {
 
   it('turns untrusted input into a ValidationFailed, never a throw', () => {
     given(seeded())
-      .when({ type: 'AddEventType', data: { name: 'a.b', extra: 1 }, metadata: meta() } as never)
+      .when(untrusted<CatalogCommand>({ type: 'AddEventType', data: { name: 'a.b', extra: 1 }, metadata: meta() }))
       .thenFails({ type: 'ValidationFailed' });
     given(seeded())
-      .when({ type: 'AddEventType', data: { name: 'a.b' }, metadata: { now: 'yesterday', preset: 'dotted' } } as never)
+      .when(untrusted<CatalogCommand>({ type: 'AddEventType', data: { name: 'a.b' }, metadata: { now: 'yesterday', preset: 'dotted' } }))
       .thenFails({ type: 'ValidationFailed' });
     given()
       .when(cmd({ type: 'AddEventType', data: { name: 'a.b' } }, T1, 'no-such-preset'))

@@ -36,7 +36,7 @@ export const createWebhook = (data: Partial<CommandOf<'CreateWebhook'>['data']> 
  * misspelt key, metadata missing). `decide` validates every command it is given, so it takes
  * this too: the one place a test hands it something the compiler cannot check.
  */
-export const untrusted = (input: unknown): WebhookCommand => input as WebhookCommand;
+export const untrusted = <C = WebhookCommand>(input: unknown): C => input as C;
 
 /** CreateWebhook as `createWebhook` builds it, with `data` and `metadata` as a hostile caller may send them. */
 export const untrustedCreate = (data: Record<string, unknown>, metadata: unknown = meta()): WebhookCommand =>

@@ -39,21 +39,6 @@ export const channelsChanged = (channels: readonly Channel[], at = T1): WebhookE
   data: { channels: withIds(channels), at },
 });
 
-/** A CreateWebhook command for the fixture's webhook; `data` overrides its fields. */
-export const createCommand = (data: Record<string, unknown> = {}, metadata: unknown = meta()) =>
-  ({
-    type: 'CreateWebhook',
-    data: {
-      webhook_id: 'wh_abc123def4',
-      organization_id: 'int_000000000000000000000001',
-      webhook_name: 'Slack Engineering Alerts',
-      event_types: ['cluster.execution.completed', 'cluster.execution.failed'],
-      channels: [{ channel: 'webhook', configs: { url: 'https://example.com/hook' } }],
-      ...data,
-    },
-    metadata,
-  }) as never;
-
 export const paused = (at = T1, reason = 'paused on request'): WebhookEvent => ({
   type: 'WebhookPaused',
   version: 1,

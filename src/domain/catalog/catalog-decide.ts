@@ -2,7 +2,7 @@ import { type Either, left, right } from 'fp-ts/lib/Either.js';
 import * as z from 'zod';
 import { canonicalJson } from '../shared/canonical-json.js';
 import { type DomainError, type ErrorDetail, detailsFromIssues, validationFailed } from '../shared/errors.js';
-import type { CatalogEvent, EventTypeDefinition } from './catalog-events.js';
+import { type CatalogEvent, type EventTypeDefinition, catalogEvent } from './catalog-events.js';
 import { type CatalogCommand, CatalogCommandData } from './catalog-commands.js';
 import { evolveCatalog } from './catalog-evolve.js';
 import { type CatalogEntry, type CatalogState, presetEntries } from './catalog-state.js';
@@ -58,7 +58,7 @@ export const decideCatalog = (command: CatalogCommand, state: CatalogState): Eit
     const preset = findCatalog(meta.preset);
     if (!preset) return invalid([{ path: ['catalog'], message: `unknown catalog preset '${meta.preset}' (use dotted or upper-snake)` }]);
     const separator = preset.separator === '_' ? '_' : '.';
-    seed.push({ type: 'CatalogSeeded', version: 1, data: { preset: preset.id, separator, event_types: presetEntries(preset).map(definition), at } });
+    seed.push(catalogEvent('CatalogSeeded', { preset: preset.id, separator, event_types: presetEntries(preset).map(definition), at }));
     current = evolveCatalog(current, seed[0]!);
   }
   const seeded = current as Seeded;
@@ -70,7 +70,7 @@ export const decideCatalog = (command: CatalogCommand, state: CatalogState): Eit
     case 'AddEventType': {
       const d = definition(valid.data);
       const problems = definitionProblems(seeded, d, true);
-      return problems.length > 0 ? invalid(problems) : right([...seed, { type: 'EventTypeAdded', version: 1, data: { event_type: d, at } }]);
+      return problems.length > 0 ? invalid(problems) : right([...seed, catalogEvent('EventTypeAdded', { event_type: d, at })]);
     }
     case 'ReplaceEventType': {
       const existing = find(valid.data.name);
@@ -79,16 +79,16 @@ export const decideCatalog = (command: CatalogCommand, state: CatalogState): Eit
       const problems = definitionProblems(seeded, d, false);
       if (problems.length > 0) return invalid(problems);
       const events: CatalogEvent[] = [...seed];
-      if (canonicalJson(definition(existing)) !== canonicalJson(d)) events.push({ type: 'EventTypeChanged', version: 1, data: { event_type: d, at } });
+      if (canonicalJson(definition(existing)) !== canonicalJson(d)) events.push(catalogEvent('EventTypeChanged', { event_type: d, at }));
       if (valid.data.archived !== existing.archived) {
-        events.push({ type: valid.data.archived ? 'EventTypeArchived' : 'EventTypeRestored', version: 1, data: { name: d.name, at } });
+        events.push(valid.data.archived ? catalogEvent('EventTypeArchived', { name: d.name, at }) : catalogEvent('EventTypeRestored', { name: d.name, at }));
       }
       return right(events);
     }
     case 'ArchiveEventType': {
       const existing = find(valid.data.name);
       if (!existing) return left(notFound(valid.data.name));
-      return right(existing.archived ? seed : [...seed, { type: 'EventTypeArchived', version: 1, data: { name: existing.name, at } }]);
+      return right(existing.archived ? seed : [...seed, catalogEvent('EventTypeArchived', { name: existing.name, at })]);
     }
     default: {
       const unhandled: never = valid;

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { eventEmitter } from '../shared/versioned-events.js';
 
 /** One event type as the catalog stream records it (ADR 0020). */
 export const EventTypeDefinition = z.strictObject({
@@ -35,6 +36,9 @@ export const EventTypeRestored = event('EventTypeRestored', { name: z.string().m
 /** Every event of a catalog stream (`catalog-<organization id>`). */
 export const CatalogEvent = z.discriminatedUnion('type', [CatalogSeeded, EventTypeAdded, EventTypeChanged, EventTypeArchived, EventTypeRestored]);
 export type CatalogEvent = z.infer<typeof CatalogEvent>;
+
+/** A catalog event at its type's current schema version: `catalogEvent('EventTypeArchived', { name, at })`. */
+export const catalogEvent = eventEmitter<CatalogEvent>(CatalogEvent.options);
 
 /** One stream per organization: `catalog-int_…`. */
 export const CATALOG_STREAM_PREFIX = 'catalog-';
