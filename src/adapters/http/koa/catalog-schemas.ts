@@ -1,14 +1,8 @@
 import * as z from 'zod';
 import { AddEventType, ReplaceEventType } from '../../../domain/index.js';
+import { HistoryQuery, intParam } from './schemas.js';
 
 /** Schemas of the event-type and operator routes (ADR 0020); bodies derive from the domain's commands. */
-
-const intParam = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d{1,9}$/, 'must be a whole number')
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max));
 
 export const PageQuery = (defaultLimit: number) =>
   z.strictObject({
@@ -16,14 +10,8 @@ export const PageQuery = (defaultLimit: number) =>
     offset: intParam(0, 1_000_000_000).optional().describe('how many to skip (default 0)'),
   });
 
-export const CatalogHistoryQuery = z.strictObject({
-  limit: intParam(1, 100).optional().describe('page size, 1-100 (default 50)'),
-  cursor: z
-    .string()
-    .regex(/^[A-Za-z0-9._-]{1,40}$/, 'must be a cursor from a previous page')
-    .optional()
-    .describe('next_cursor of the previous page'),
-});
+/** The catalog's history pages like a webhook's (the same cursor rules and page sizes). */
+export const CatalogHistoryQuery = HistoryQuery;
 
 export const CreateEventTypeBody = AddEventType.shape.data.meta({ id: 'EventTypeDefinition' });
 /** PUT replaces everything but the name (from the path); left-out fields are empty, `archived` false. */

@@ -13,7 +13,8 @@ export const ListWebhooksBody = z
   })
   .meta({ id: 'WebhookListFilter' });
 
-const intParam = (min: number, max: number) =>
+/** A whole number in a query string, from min to max. */
+export const intParam = (min: number, max: number) =>
   z
     .string()
     .regex(/^\d{1,9}$/, 'must be a whole number')
