@@ -1,4 +1,4 @@
-import { type ChildProcess, execFileSync, fork } from 'node:child_process';
+import { type ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { clockMs, sleep } from './delivery/clock.js';
@@ -253,6 +253,39 @@ const measureStack = async (ctx: Parameters<typeof phases>[0], s: Settings, shap
   }
 };
 
+/**
+ * The strongest baseline for a relay: bench/delivery/relay.ts answers 202 and forwards the body with
+ * http.request (keep-alive), storing and checking nothing. What any Node process in the middle costs here.
+ */
+const measureRelay = async (ctx: Parameters<typeof phases>[0], s: Settings): Promise<Phase> => {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'delivery', 'relay.ts')], {
+    env: { ...process.env, RELAY_TARGET: `${ctx.receiver.url}/relay` },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout!.on('data', (chunk: Buffer) => {
+        const m = /listening on (\S+)/.exec(chunk.toString());
+        if (m) resolve(m[1]!);
+      });
+      child.once('exit', (code) => reject(new Error(`the relay exited (${code}) before it was ready`)));
+    });
+    const pid = child.pid;
+    const cpuMs = () => {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return (Number(fields[11]) + Number(fields[12])) * 10;
+    };
+    const job = { client: 'http' as const, targets: [url], headers: jsonHeaders(), concurrency: s.connections, mode: 'burst' as const };
+    await measure(ctx, `relay: warm-up, ${2 * s.burst} events`, { ...job, run: 'relay-warmup', total: 2 * s.burst });
+    const bursts: Phase[] = [];
+    for (let k = 1; k <= 3; k++)
+      bursts.push(await measure({ ...ctx, cpuMs }, `relay: burst of ${s.burst} (${k}/3)`, { ...job, run: `relay-burst${k}`, total: s.burst }));
+    return [...bursts].sort((a, b) => a.perSecond - b.perSecond)[1]!;
+  } finally {
+    child.kill('SIGKILL');
+  }
+};
+
 interface Fairness {
   readonly store: string;
   readonly slowDeliveries: number;
@@ -329,7 +362,13 @@ const cpuBusy = async (ms = 1000): Promise<number | undefined> => {
 
 const verdict = (met: boolean) => (met ? 'met' : '**missed**');
 
-const compactTable = (s: Settings, base: Measured, fetchBurst: Phase, stacks: { label: string; aims: (typeof AIMS)[keyof typeof AIMS]; m: Measured }[]) => {
+const compactTable = (
+  s: Settings,
+  base: Measured,
+  fetchBurst: Phase,
+  stacks: { label: string; aims: (typeof AIMS)[keyof typeof AIMS]; m: Measured }[],
+  relay?: Phase,
+) => {
   const rateCols = s.rates.map((r) => `${r}/s p50 / p99 / p99.9 ms`);
   const lines = [
     `| | burst deliveries/s | ratio (aim) | published/s | service CPU µs/event (burst) | ${rateCols.join(' | ')} | missing | load late p99 ms |`,
@@ -353,6 +392,10 @@ const compactTable = (s: Settings, base: Measured, fetchBurst: Phase, stacks: { 
   lines.push(
     `| baseline: fetch | ${fetchBurst.perSecond.toFixed(0)} | ${(fetchBurst.perSecond / base.burst.perSecond).toFixed(2)} | – | – | ${s.rates.map(() => '–').join(' | ')} | ${fetchBurst.missing + fetchBurst.errors} | – |`,
   );
+  if (relay)
+    lines.push(
+      `| relay: node:http in the middle, nothing stored | ${relay.perSecond.toFixed(0)} | ${(relay.perSecond / base.burst.perSecond).toFixed(2)} | ${relay.acceptedPerSecond.toFixed(0)} | ${relay.cpuUsPerEvent.toFixed(0)} | ${s.rates.map(() => '–').join(' | ')} | ${relay.missing + relay.errors} | – |`,
+    );
   for (const { label, aims, m } of stacks) {
     const r = m.burst.perSecond / base.burst.perSecond;
     lines.push(
@@ -437,6 +480,7 @@ export const deliveryPipeline = async (): Promise<BenchReport> => {
       run: 'baseline-fetch',
       total: s.burst,
     });
+    const relay = process.env.BENCH_RELAY === '0' ? undefined : await measureRelay(ctx, s);
     const pgMissing =
       s.stores.some((n) => SHAPES[n]?.shape.store === 'postgres') || (s.fair.on && s.fair.store === 'postgres') ? await postgresMissing() : undefined;
     const stacks: { label: string; aims: (typeof AIMS)[keyof typeof AIMS]; m: Measured }[] = [];
@@ -460,6 +504,18 @@ export const deliveryPipeline = async (): Promise<BenchReport> => {
         baselineName: 'http.request keep-alive',
         higherIsBetter: true,
       },
+      ...(relay
+        ? [
+            {
+              name: `relay in the middle (node:http answers 202, forwards with http.request; nothing stored), burst of ${s.burst}`,
+              unit: 'msg/s',
+              ours: relay.perSecond,
+              baseline: base.burst.perSecond,
+              baselineName: 'http.request keep-alive, no queue',
+              higherIsBetter: true,
+            } satisfies Comparison,
+          ]
+        : []),
       ...stacks.flatMap(({ label, aims, m }) => rowsFor(label, aims, s, m, base)),
       ...(fairness
         ? (['p50', 'p99'] as const).map((q): Comparison => ({
@@ -477,6 +533,7 @@ export const deliveryPipeline = async (): Promise<BenchReport> => {
       base.burst,
       ...base.rates,
       fetchBurst,
+      ...(relay ? [relay] : []),
       ...stacks.flatMap(({ m }) => [m.burst, ...m.rates]),
       ...(fairness ? [fairness.alone, fairness.withSlow] : []),
     ];
@@ -488,7 +545,7 @@ export const deliveryPipeline = async (): Promise<BenchReport> => {
         `Duplicate arrivals: ${receiver.counts.duplicates}.` +
         (busy === undefined ? '' : ` CPU busy before the run: ${(100 * busy).toFixed(0)}%${busy > 0.15 ? ' (**not idle: noisy figures**)' : ''}.`),
       '',
-      compactTable(s, base, fetchBurst, stacks),
+      compactTable(s, base, fetchBurst, stacks, relay),
       ...(fairness ? ['', fairnessLine(fairness, s)] : []),
     ].join('\n');
     for (const p of all.filter(failed)) process.stderr.write(`  ${p.label}: ${failNote(p)}\n`);

@@ -274,6 +274,19 @@ export const migrations: Migration[] = [
       CREATE INDEX api_keys_organization ON api_keys (organization_id, created_at);
     `,
   },
+  {
+    version: 18,
+    name: 'delivery indexes hold only open jobs',
+    // Issue 14: almost every job ends succeeded, yet each outcome rewrote its row in the due and
+    // lease indexes over all jobs ever queued. Partial indexes hold only the jobs that are still
+    // open, so an ended job leaves them and they stay the size of the live queue.
+    sql: `
+      DROP INDEX deliveries_due;
+      CREATE INDEX deliveries_open ON deliveries (next_attempt_at) WHERE status IN ('scheduled', 'leased');
+      DROP INDEX deliveries_lease;
+      CREATE INDEX deliveries_lease ON deliveries (lease_until) WHERE status = 'leased';
+    `,
+  },
 ];
 
 /**

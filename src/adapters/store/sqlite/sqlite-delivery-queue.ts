@@ -89,8 +89,9 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
     };
     this.lease = db.prepare(CLAIM_SQL.lease);
     this.insertAttempt = db.prepare(
-      `INSERT INTO delivery_attempts (delivery_id, attempt, at, succeeded, status_code, latency_ms, response_body, error)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      // webhook_id given here, so the trigger that fills it for other writers (migration 9) does not run an UPDATE per attempt.
+      `INSERT INTO delivery_attempts (delivery_id, attempt, at, succeeded, status_code, latency_ms, response_body, error, webhook_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.finish = db.prepare(
       `UPDATE deliveries SET status = ?, attempts = attempts + 1, next_attempt_at = ?, lease_until = NULL, leased_by = NULL, claims = 0
@@ -236,6 +237,7 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
       attempt.latencyMs,
       attempt.responseBody ?? null,
       attempt.error ?? null,
+      finished.webhook_id,
     );
     if (!attempt.succeeded)
       this.keepLastError.run(finished.webhook_id, lastInsertRowid, attempt.error ?? null, finished.channel_kind, attempt.statusCode, attempt.at);
