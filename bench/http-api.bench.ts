@@ -8,7 +8,8 @@ import type { BenchReport, Comparison } from './support.js';
 const root = join(import.meta.dirname, '..');
 const tmp = join(import.meta.dirname, '.tmp');
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 5);
-const ROUNDS = 3;
+// Five: on a machine shared with other work, three rounds let one disturbed run move the median.
+const ROUNDS = 5;
 const CONNECTIONS = 32;
 
 /** A baseline server (bare node:http or Koa + router) answering from a file of bodies; it prints a JSON `listening` line. */

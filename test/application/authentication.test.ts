@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -107,6 +108,17 @@ describe('authentication with the credential cache', () => {
     expect(calls.findCredential).toBe(3);
     await cache.findCredential(made[0]!.keyId); // dropped as the oldest
     expect(calls.findCredential).toBe(4);
+  });
+
+  it('hashes a key to its hex SHA-256, the same when remembered and after being forgotten among many others', () => {
+    const material = new CryptoKeyMaterial();
+    const key = material.apiKey().key;
+    const expected = createHash('sha256').update(key, 'utf8').digest('hex');
+    expect(material.hash(key)).toBe(expected);
+    expect(material.hash(key)).toBe(expected);
+    for (let i = 0; i < 1500; i++) expect(material.hash(`sk_other_${i}`)).toBe(createHash('sha256').update(`sk_other_${i}`).digest('hex'));
+    expect(material.hash(key)).toBe(expected);
+    expect(material.hash('ünïcode')).toBe(createHash('sha256').update('ünïcode', 'utf8').digest('hex'));
   });
 });
 

@@ -13,7 +13,12 @@ type Method = (typeof METHODS)[number];
 const isMethod = (method: string): method is Method => (METHODS as readonly string[]).includes(method);
 type Found = ReturnType<ReturnType<typeof FindMyWay>['find']>;
 // An empty segment is no parameter (`/organizations//keys`): such a path matches no route, as with @koa/router.
-const complete = (found: Found): found is NonNullable<Found> => found !== null && Object.values(found.params).every((v) => v !== '');
+const complete = (found: Found): found is NonNullable<Found> => {
+  if (found === null) return false;
+  // A loop, not Object.values(…).every: no array per request.
+  for (const name in found.params) if (found.params[name] === '') return false;
+  return true;
+};
 
 interface Stored {
   readonly serve: MatchedRoute['serve'];
@@ -40,13 +45,8 @@ export const routeMatcher = (routes: readonly MatchedRoute[]): Middleware => {
       .sort((a, b) => (a.found!.store as Stored).order - (b.found!.store as Stored).order)
       .flatMap(({ m }) => (m === 'GET' ? ['HEAD', 'GET'] : [m]));
 
-  return async (ctx, next) => {
-    const method = ctx.method === 'HEAD' ? 'GET' : ctx.method;
-    const found = isMethod(method) ? tree.find(method, ctx.path) : null;
-    if (complete(found)) {
-      ctx.params = found.params as Record<string, string>;
-      return (found.store as Stored).serve(ctx);
-    }
+  // What no route serves: the middleware behind this one, then 405 with Allow where other methods are served.
+  const fallThrough = async (ctx: Context, next: () => Promise<unknown>): Promise<void> => {
     await next();
     if (ctx.status !== 404 || ctx.body !== undefined) return;
     const allow = allowed(ctx.path);
@@ -56,5 +56,16 @@ export const routeMatcher = (routes: readonly MatchedRoute[]): Middleware => {
       ctx.status = 200;
       ctx.body = '';
     } else ctx.status = 405;
+  };
+
+  // Not async: a matched route's promise is returned as it is, without another around it.
+  return (ctx, next) => {
+    const method = ctx.method === 'HEAD' ? 'GET' : ctx.method;
+    const found = isMethod(method) ? tree.find(method, ctx.path) : null;
+    if (complete(found)) {
+      ctx.params = found.params as Record<string, string>;
+      return (found.store as Stored).serve(ctx);
+    }
+    return fallThrough(ctx, next);
   };
 };

@@ -1,8 +1,18 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { KeyMaterial } from '../../../ports/key-material.js';
 import { randomAlphanumeric } from './crypto-ids.js';
 
+/** Hashes of recently presented keys kept; past it the oldest goes first. */
+const MAX_REMEMBERED_HASHES = 1000;
+
 export class CryptoKeyMaterial implements KeyMaterial {
+  /**
+   * Key → its hash, so a client that sends the same key on every request costs a lookup, not a
+   * SHA-256. Only the hash function is memoised: the stored hash is still compared in constant
+   * time and revocation read from the credential store on every request.
+   */
+  private readonly hashes = new Map<string, string>();
+
   organizationId(): string {
     return `int_${randomAlphanumeric(24)}`;
   }
@@ -13,7 +23,14 @@ export class CryptoKeyMaterial implements KeyMaterial {
   }
 
   hash(key: string): string {
-    return createHash('sha256').update(key, 'utf8').digest('hex');
+    let digest = this.hashes.get(key);
+    if (digest === undefined) {
+      // One-shot (Node >= 20.12): no Hash object per call.
+      digest = hash('sha256', key, 'hex');
+      if (this.hashes.size >= MAX_REMEMBERED_HASHES) this.hashes.delete(this.hashes.keys().next().value!);
+      this.hashes.set(key, digest);
+    }
+    return digest;
   }
 
   sameHash(a: string, b: string): boolean {
