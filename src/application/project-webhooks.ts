@@ -1,5 +1,5 @@
 import { type ExistingWebhook, type WebhookState, WEBHOOK_STREAM_PREFIX, evolve, initialState, webhookIdOfStream } from '../domain/index.js';
-import type { EventStore } from '../ports/event-store.js';
+import type { EventStore, LoggedEvent } from '../ports/event-store.js';
 import type { WebhookListPage, WebhookListQuery, WebhookReadModel, WebhookRow } from '../ports/webhook-read-model.js';
 import { readWebhookEvent } from './webhook-decider.js';
 
@@ -29,7 +29,7 @@ type Folding = { state: WebhookState; version: number; sequence: number };
  * checkpoint together (ADR 0005). Safe to run from several processes at once:
  * the read model ignores a batch that is not ahead of its checkpoint, and an
  * event whose revision a row already holds is never folded twice.
- * Per page, the rows it touches are read at once; rows are written once per
+ * Per page, the rows of the webhooks it meets mid-stream are read at once; rows are written once per
  * `applyEvery` events (ADR 0016: replay speed).
  */
 export const catchUpWebhookList = async (deps: ProjectionDeps, options: CatchUpOptions = {}): Promise<{ applied: number; position: number }> => {
@@ -58,42 +58,65 @@ export const catchUpWebhookList = async (deps: ProjectionDeps, options: CatchUpO
       if (folded > 0) await write();
       return { applied, position };
     }
-    // The webhook of each event (a stream's events mostly come together); rows not folded yet, in one read.
-    const webhookIds: string[] = new Array(page.length);
-    const unseen = new Set<string>();
-    let lastStream = '';
-    let lastId = '';
-    for (let i = 0; i < page.length; i++) {
-      const streamId = page[i]!.streamId;
-      if (streamId !== lastStream) {
-        lastStream = streamId;
-        lastId = webhookIdOfStream(streamId)!;
-        if (!changed.has(lastId)) unseen.add(lastId);
-      }
-      webhookIds[i] = lastId;
-    }
-    const existing = await deps.readModel.getMany([...unseen]);
-    for (let i = 0; i < page.length; i++) {
-      const stored = page[i]!;
-      const webhookId = webhookIds[i]!;
-      let current = changed.get(webhookId);
-      if (current === undefined) {
-        // A webhook's place in the list is the position of its first event.
-        current = fromRow(existing.get(webhookId)) ?? { state: initialState(), version: 0, sequence: stored.position };
-        changed.set(webhookId, current);
-      }
-      // Already folded into the row (another process applied a batch since we read the checkpoint):
-      // evolving it again would double-apply, so skip it.
-      if (stored.revision <= current.version) continue;
-      // Updated in place: one record per webhook per write, not one per event.
-      current.state = evolve(current.state, readWebhookEvent(stored));
-      current.version = stored.revision;
-    }
+    const { webhookIds, unseen } = webhooksOf(page, changed);
+    foldPage(page, webhookIds, changed, unseen.length > 0 ? await deps.readModel.getMany(unseen) : NO_ROWS);
     position = page.at(-1)!.position;
     folded += page.length;
     if (folded >= applyEvery || changed.size >= maxRows) await write();
   }
 };
+
+// The per-event loops live in small synchronous functions: the JIT optimises them once and early,
+// instead of recompiling the whole asynchronous catch-up (a replay is one cold pass).
+
+/**
+ * The webhook of each event (a stream's events mostly come together), and the webhooks whose rows
+ * must be read first: those met mid-stream and not held yet. A webhook first met at its creation
+ * folds from its first event whatever a row says (a row ahead of this batch means a checkpoint
+ * ahead too, and the read model then ignores the batch): none in most of a replay.
+ */
+const webhooksOf = (page: readonly LoggedEvent[], changed: ReadonlyMap<string, Folding>): { webhookIds: string[]; unseen: string[] } => {
+  const webhookIds: string[] = new Array(page.length);
+  const met = new Set<string>();
+  const unseen: string[] = [];
+  let lastStream = '';
+  let lastId = '';
+  for (let i = 0; i < page.length; i++) {
+    const stored = page[i]!;
+    if (stored.streamId !== lastStream) {
+      lastStream = stored.streamId;
+      lastId = webhookIdOfStream(lastStream)!;
+      if (!changed.has(lastId) && !met.has(lastId)) {
+        met.add(lastId);
+        if (stored.revision > 1) unseen.push(lastId);
+      }
+    }
+    webhookIds[i] = lastId;
+  }
+  return { webhookIds, unseen };
+};
+
+/** Folds a page into the held records, starting from the rows read (`existing`) where they are not held yet. */
+const foldPage = (page: readonly LoggedEvent[], webhookIds: readonly string[], changed: Map<string, Folding>, existing: ReadonlyMap<string, WebhookRow>) => {
+  for (let i = 0; i < page.length; i++) {
+    const stored = page[i]!;
+    const webhookId = webhookIds[i]!;
+    let current = changed.get(webhookId);
+    if (current === undefined) {
+      // A webhook's place in the list is the position of its first event.
+      current = fromRow(existing.get(webhookId)) ?? { state: initialState(), version: 0, sequence: stored.position };
+      changed.set(webhookId, current);
+    }
+    // Already folded into the row (another process applied a batch since we read the checkpoint):
+    // evolving it again would double-apply, so skip it.
+    if (stored.revision <= current.version) continue;
+    // Updated in place: one record per webhook per write, not one per event.
+    current.state = evolve(current.state, readWebhookEvent(stored));
+    current.version = stored.revision;
+  }
+};
+
+const NO_ROWS: ReadonlyMap<string, WebhookRow> = new Map();
 
 const fromRow = (row: WebhookRow | undefined): Folding | undefined =>
   row ? { state: row.webhook as WebhookState, version: row.version, sequence: row.sequence } : undefined;

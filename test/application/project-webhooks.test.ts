@@ -238,6 +238,37 @@ describe.each([
     }
   });
 
+  it('reads no row for a webhook first met at its creation, even one another process wrote meanwhile', async () => {
+    const asked: string[] = [];
+    /** Reads the checkpoint, then another process catches the whole list up before this one reads the log. */
+    const stale: WebhookReadModel = {
+      checkpoint: async () => {
+        const position = await s.readModel.checkpoint();
+        await catchUpWebhookList({ eventStore: s.eventStore, readModel: s.second() }, { batchSize: 5 });
+        return position;
+      },
+      apply: (rows, checkpoint) => s.readModel.apply(rows, checkpoint),
+      list: (query) => s.readModel.list(query),
+      reset: () => s.readModel.reset(),
+      get: (id) => s.readModel.get(id),
+      getMany: (ids) => {
+        asked.push(...ids);
+        return s.readModel.getMany(ids);
+      },
+    };
+    const result = await catchUpWebhookList({ eventStore: s.eventStore, readModel: stale }, { batchSize: 1000 });
+    // Every webhook's stream starts in this one page: each folds from its first event, whatever its row says.
+    expect(asked).toEqual([]);
+    expect(result.applied).toBe(webhookEvents);
+    expect(await s.readModel.checkpoint()).toBe(result.position);
+    for (const c of [orgA, orgB]) expect((await listAll(s.readModel, c)).rows).toEqual(await foldedList(c));
+    // Pages that meet webhooks mid-stream read those rows (and only those).
+    await s.readModel.reset();
+    await catchUpWebhookList({ eventStore: s.eventStore, readModel: stale }, { batchSize: 3 });
+    expect(asked.length).toBeGreaterThan(0);
+    for (const c of [orgA, orgB]) expect((await listAll(s.readModel, c)).rows).toEqual(await foldedList(c));
+  });
+
   it('ends in the folded state when another process applies part of its page mid-way', async () => {
     // Between this catch-up reading the log and reading a row, another process catches the row up:
     // the row it then gets already holds some of the events of its page.

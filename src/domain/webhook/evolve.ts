@@ -10,9 +10,36 @@ export const evolve = (state: WebhookState, event: WebhookEvent): WebhookState =
   switch (event.type) {
     case 'WebhookCreated': {
       if (state.status !== 'initial') return state;
-      const { at, is_active, ...data } = event.data;
-      const base = { ...data, last_channel_number: highestChannelNumber(data.channels), failure_streak_reset_at: at, created_at: at, updated_at: at };
-      return is_active ? { ...base, status: 'active' } : { ...base, status: 'paused', paused_reason: 'created paused', paused_automatically: false };
+      // One literal, not spreads that add fields: V8 adds a field to a spread copy through its slow path (µs per replayed webhook).
+      const { webhook_id, organization_id, webhook_name, event_types, channels, is_active, at } = event.data;
+      const last_channel_number = highestChannelNumber(channels);
+      return is_active
+        ? {
+            webhook_id,
+            organization_id,
+            webhook_name,
+            event_types,
+            channels,
+            last_channel_number,
+            failure_streak_reset_at: at,
+            created_at: at,
+            updated_at: at,
+            status: 'active',
+          }
+        : {
+            webhook_id,
+            organization_id,
+            webhook_name,
+            event_types,
+            channels,
+            last_channel_number,
+            failure_streak_reset_at: at,
+            created_at: at,
+            updated_at: at,
+            status: 'paused',
+            paused_reason: 'created paused',
+            paused_automatically: false,
+          };
     }
     case 'WebhookRenamed':
       return isLive(state) ? { ...state, webhook_name: event.data.webhook_name, updated_at: event.data.at } : state;
