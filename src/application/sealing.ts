@@ -175,7 +175,30 @@ export class SealedWebhookSecrets implements WebhookSecrets {
     const seal = await this.sealer.forWebhook(webhookId, false);
     if (seal === 'forgotten') return undefined;
     if (seal === undefined) throw new SealingUnavailableError(`the secrets of ${webhookId} have no data key in this database`);
-    const open = (s: string) => (this.sealer.isSealed(s) ? String(openValue(seal, s, webhookId)) : s);
+    const open = (s: string) => (this.sealer.isSealed(s) ? openSecret(seal, s, webhookId) : s);
     return { current: open(set.current), previous: set.previous && { ...set.previous, secret: open(set.previous.secret) } };
   }
 }
+
+/**
+ * Opened secrets, by the data key that opened them (the sealer's `WebhookSeal` object) and the
+ * sealed text: every attempt reads the stored secrets, but decrypts them once per key while the
+ * sealer keeps it. An entry lives no longer than its key: once forgotten (or expired from the
+ * sealer's cache) `forWebhook` stops returning that object, so nothing here is consulted again
+ * and the entries go with it. A rotation seals a new text: a new entry, never a stale one.
+ */
+const openedSecrets = new WeakMap<WebhookSeal, Map<string, { readonly webhookId: string; readonly secret: string }>>();
+/** A webhook has a current and a previous secret; a few more cover rotations while its key is kept. */
+const OPENED_PER_KEY = 4;
+
+const openSecret = (seal: WebhookSeal, sealed: string, webhookId: string): string => {
+  let opened = openedSecrets.get(seal);
+  const known = opened?.get(sealed);
+  // The webhook id is the sealed text's associated data: a text copied from another webhook must still fail to open.
+  if (known !== undefined && known.webhookId === webhookId) return known.secret;
+  const secret = String(openValue(seal, sealed, webhookId));
+  if (opened === undefined) openedSecrets.set(seal, (opened = new Map()));
+  if (opened.size >= OPENED_PER_KEY) opened.clear();
+  opened.set(sealed, { webhookId, secret });
+  return secret;
+};

@@ -1,5 +1,6 @@
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { urlToHttpOptions } from 'node:url';
 import type { AttemptResult, Disposition } from '../../../ports/notifier.js';
 import { DestinationRefused, guardedLookup, refuseLiteralPrivate } from './destination-guard.js';
 
@@ -30,12 +31,37 @@ const agents = {
   open: { http: new HttpAgent({ keepAlive: true, maxSockets: 64 }), https: new HttpsAgent({ keepAlive: true, maxSockets: 64 }) },
 };
 
+/** The connect-time address check, one function per setting rather than one per request. */
+const lookups = { guarded: guardedLookup(false), open: guardedLookup(true) };
+
+/** A destination URL parsed once: its request options and whether it is https. */
+interface Destination {
+  readonly url: URL;
+  readonly https: boolean;
+  readonly options: Readonly<ReturnType<typeof urlToHttpOptions>>;
+}
+/** Destinations kept at most; past it the cache starts again. */
+const MAX_DESTINATIONS = 1000;
+let destinations = new Map<string, Destination>();
+
+// Each attempt goes to the channel's URL of then; most attempts reuse one of few URLs, so each is parsed once.
+const destinationOf = (href: string): Destination => {
+  let known = destinations.get(href);
+  if (known === undefined) {
+    const url = new URL(href);
+    known = { url, https: url.protocol === 'https:', options: urlToHttpOptions(url) };
+    if (destinations.size >= MAX_DESTINATIONS) destinations = new Map();
+    destinations.set(href, known);
+  }
+  return known;
+};
+
 /** POSTs once. Redirects are not followed; the response body is read up to 4 KiB. Throws on network failure. */
 export const post = (req: OutboundRequest): Promise<OutboundResponse> =>
   new Promise((resolve, reject) => {
-    const url = new URL(req.url);
+    const { url, https, options } = destinationOf(req.url);
     refuseLiteralPrivate(url, req.allowPrivate);
-    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const send = https ? httpsRequest : httpRequest;
     // One plain timer for the whole exchange (an AbortSignal per request costs several times more).
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -43,12 +69,12 @@ export const post = (req: OutboundRequest): Promise<OutboundResponse> =>
       r.destroy();
     }, req.timeoutMs);
     const r = send(
-      url,
       {
+        ...options,
         method: 'POST',
         headers: { ...req.headers, 'content-length': Buffer.byteLength(req.body) },
-        lookup: guardedLookup(req.allowPrivate) as never,
-        agent: agents[req.allowPrivate ? 'open' : 'guarded'][url.protocol === 'https:' ? 'https' : 'http'],
+        lookup: lookups[req.allowPrivate ? 'open' : 'guarded'] as never,
+        agent: agents[req.allowPrivate ? 'open' : 'guarded'][https ? 'https' : 'http'],
       },
       (res) => {
         const chunks: Buffer[] = [];
