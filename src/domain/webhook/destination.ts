@@ -67,6 +67,8 @@ const classifyV6 = (address: ipaddr.IPv6): AddressClass => {
  */
 export const classifyAddress = (address: string): AddressClass => {
   const text = address.replace(/^\[(.*)\]$/, '$1');
+  // A host name (a letter past hex, no colon) is no address: ipaddr.js would say so by throwing and catching an Error (µs each).
+  if (!text.includes(':') && !/^[0-9a-fx.]*$/i.test(text)) return { kind: 'not-an-address' };
   if (!ipaddr.isValid(text)) return { kind: 'not-an-address' };
   // ipaddr.js reads the dotted IPv4-compatible form `::a.b.c.d` as IPv4-mapped; it is not.
   if (/^::[0-9a-fx]+\./i.test(text)) return { kind: 'private', range: 'ipv4Compatible' };
