@@ -11,35 +11,21 @@ export const evolve = (state: WebhookState, event: WebhookEvent): WebhookState =
     case 'WebhookCreated': {
       if (state.status !== 'initial') return state;
       // One literal, not spreads that add fields: V8 adds a field to a spread copy through its slow path (µs per replayed webhook).
+      // A webhook created paused (rare) takes that path once.
       const { webhook_id, organization_id, webhook_name, event_types, channels, is_active, at } = event.data;
-      const last_channel_number = highestChannelNumber(channels);
-      return is_active
-        ? {
-            webhook_id,
-            organization_id,
-            webhook_name,
-            event_types,
-            channels,
-            last_channel_number,
-            failure_streak_reset_at: at,
-            created_at: at,
-            updated_at: at,
-            status: 'active',
-          }
-        : {
-            webhook_id,
-            organization_id,
-            webhook_name,
-            event_types,
-            channels,
-            last_channel_number,
-            failure_streak_reset_at: at,
-            created_at: at,
-            updated_at: at,
-            status: 'paused',
-            paused_reason: 'created paused',
-            paused_automatically: false,
-          };
+      const active = {
+        webhook_id,
+        organization_id,
+        webhook_name,
+        event_types,
+        channels,
+        last_channel_number: highestChannelNumber(channels),
+        failure_streak_reset_at: at,
+        created_at: at,
+        updated_at: at,
+        status: 'active' as const,
+      };
+      return is_active ? active : { ...active, status: 'paused', paused_reason: 'created paused', paused_automatically: false };
     }
     case 'WebhookRenamed':
       return isLive(state) ? { ...state, webhook_name: event.data.webhook_name, updated_at: event.data.at } : state;
