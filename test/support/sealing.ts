@@ -87,7 +87,7 @@ export const startService = async (databaseUrl: string, env: Record<string, stri
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       const text = await response.text();
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are checked field by field in each test
+      // `any`: answers are checked field by field in each test
       return { status: response.status, text, body: (text ? JSON.parse(text) : {}) as Record<string, any> };
     },
     close: async () => {
