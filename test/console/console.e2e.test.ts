@@ -78,7 +78,9 @@ suite('web console in headless Chromium, against the real API, worker and a loop
 
   it('shows the API’s own validation messages in place, then creates a webhook and shows its secret once', async () => {
     await page.getByRole('button', { name: 'New webhook' }).click();
-    await page.getByLabel('Name').fill('Console hook');
+    // The list's "Search by name" is labelled with "name" too: wait for the form, and name its field exactly.
+    await expect.poll(() => page.getByRole('heading', { name: 'New webhook' }).isVisible()).toBe(true);
+    await page.getByLabel('Name', { exact: true }).fill('Console hook');
     await page.getByLabel('Endpoint URL').fill('not a url');
     await page.getByRole('button', { name: 'Create webhook' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/problems? to fix/);
@@ -161,7 +163,8 @@ suite('web console in headless Chromium, against the real API, worker and a loop
       ).status,
     ).toBe(200);
     await page.getByRole('button', { name: 'Edit' }).click();
-    await page.getByLabel('Name').fill('Renamed hook');
+    await expect.poll(() => page.getByRole('heading', { name: 'Edit webhook' }).isVisible()).toBe(true);
+    await page.getByLabel('Name', { exact: true }).fill('Renamed hook');
     await page.getByRole('button', { name: 'Save changes' }).click();
     await expect.poll(() => page.getByRole('heading', { name: 'Renamed hook' }).isVisible()).toBe(true);
     // …and keeps its channel id (the console sends back the ids it was given).
