@@ -1,5 +1,14 @@
 import { type ExistingWebhook, FORGOTTEN, hasSensitiveFields, mapSensitiveEventFields, needsSealing, webhookIdOfStream } from '../domain/index.js';
-import type { AppendResult, EventStore, LoggedEvent, NewEvent, ReadAllOptions, ReadStreamOptions, StoredEvent } from '../ports/event-store.js';
+import {
+  type AppendResult,
+  type EventStore,
+  type LoggedEvent,
+  type NewEvent,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type StoredEvent,
+  toLoggedEvent,
+} from '../ports/event-store.js';
 import { type FieldSealer, SealingUnavailableError, type WebhookSeal } from '../ports/field-sealer.js';
 import type { WebhookListPage, WebhookListQuery, WebhookReadModel, WebhookRow } from '../ports/webhook-read-model.js';
 import type { WebhookSecretSet, WebhookSecrets } from '../ports/webhook-secrets.js';
@@ -74,14 +83,7 @@ export class SealedEventStore implements EventStore {
 
   async readAllData(options?: ReadAllOptions): Promise<readonly LoggedEvent[]> {
     if (this.inner.readAllData) return this.inner.readAllData(options);
-    return (await this.inner.readAll(options)).map(({ streamId, revision, position, type, version, data }) => ({
-      streamId,
-      revision,
-      position,
-      type,
-      version,
-      data,
-    }));
+    return (await this.inner.readAll(options)).map(toLoggedEvent);
   }
 
   close(): Promise<void> {

@@ -37,6 +37,16 @@ export interface StoredEvent extends NewEvent {
 /** An event as a projection folds it: its place in the log and what it says, without the audit fields (metadata, hashes). */
 export type LoggedEvent = Pick<StoredEvent, 'streamId' | 'revision' | 'position' | 'type' | 'version' | 'data'>;
 
+/** A stored event as `readAllData` returns it, for stores that have no lighter read of their own. */
+export const toLoggedEvent = ({ streamId, revision, position, type, version, data }: StoredEvent): LoggedEvent => ({
+  streamId,
+  revision,
+  position,
+  type,
+  version,
+  data,
+});
+
 export type AppendResult =
   | { readonly ok: true; readonly nextRevision: number; readonly lastPosition: number }
   | { readonly ok: false; readonly expected: number; readonly actual: number };

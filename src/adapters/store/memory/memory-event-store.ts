@@ -1,4 +1,13 @@
-import type { AppendResult, EventStore, LoggedEvent, NewEvent, ReadAllOptions, ReadStreamOptions, StoredEvent } from '../../../ports/event-store.js';
+import {
+  type AppendResult,
+  type EventStore,
+  type LoggedEvent,
+  type NewEvent,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type StoredEvent,
+  toLoggedEvent,
+} from '../../../ports/event-store.js';
 import { GENESIS } from '../../../domain/index.js';
 import { sealEvent } from '../../shared/storage/seal-event.js';
 
@@ -64,14 +73,7 @@ export class InMemoryEventStore implements EventStore {
   }
 
   async readAllData(options: ReadAllOptions = {}): Promise<readonly LoggedEvent[]> {
-    return (await this.readAll(options)).map(({ streamId, revision, position, type, version, data }) => ({
-      streamId,
-      revision,
-      position,
-      type,
-      version,
-      data,
-    }));
+    return (await this.readAll(options)).map(toLoggedEvent);
   }
 
   async close(): Promise<void> {}
