@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 import { clockMs, sleep } from './delivery/clock.js';
 import { type LoadJob, type LoadReport, eventBody } from './delivery/protocol.js';
 import { type Receiver, startReceiver } from './delivery/receiver.js';
-import { type Stack, type StackShape, cliPath, createTenant, createWebhook, postgresMissing, startStack } from './delivery/stack.js';
+import { type Stack, type StackShape, cliPath, cpuMsOf, createTenant, createWebhook, postgresMissing, startStack } from './delivery/stack.js';
 import { type BenchReport, type Comparison, progress } from './support.js';
 
 // Publish-to-arrival through the whole service (its own processes) against the
@@ -270,11 +270,7 @@ const measureRelay = async (ctx: Parameters<typeof phases>[0], s: Settings): Pro
       });
       child.once('exit', (code) => reject(new Error(`the relay exited (${code}) before it was ready`)));
     });
-    const pid = child.pid;
-    const cpuMs = () => {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      return (Number(fields[11]) + Number(fields[12])) * 10;
-    };
+    const cpuMs = () => cpuMsOf(child.pid);
     const job = { client: 'http' as const, targets: [url], headers: jsonHeaders(), concurrency: s.connections, mode: 'burst' as const };
     await measure(ctx, `relay: warm-up, ${2 * s.burst} events`, { ...job, run: 'relay-warmup', total: 2 * s.burst });
     const bursts: Phase[] = [];

@@ -41,7 +41,7 @@ export interface Stack {
 }
 
 /** A process's user + system CPU time, ms, from /proc/<pid>/stat (clock ticks of 10 ms). */
-const cpuMsOf = (pid: number | undefined): number => {
+export const cpuMsOf = (pid: number | undefined): number => {
   if (pid === undefined || !existsSync(`/proc/${pid}/stat`)) return Number.NaN;
   // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
