@@ -4,6 +4,10 @@ import { randomAlphanumeric } from './crypto-ids.js';
 
 /** Hashes of recently presented keys kept; past it the oldest goes first. */
 const MAX_REMEMBERED_HASHES = 1000;
+const KEY_ID_LENGTH = 12;
+const KEY_SECRET_LENGTH = 32;
+/** `sk_<id>_<secret>`: only a string shaped like our keys is remembered, not whatever a client sends (up to 16 KiB each). */
+const KEY_LENGTH = 'sk__'.length + KEY_ID_LENGTH + KEY_SECRET_LENGTH;
 
 export class CryptoKeyMaterial implements KeyMaterial {
   /**
@@ -18,8 +22,8 @@ export class CryptoKeyMaterial implements KeyMaterial {
   }
 
   apiKey(): { keyId: string; key: string } {
-    const keyId = randomAlphanumeric(12);
-    return { keyId, key: `sk_${keyId}_${randomAlphanumeric(32)}` };
+    const keyId = randomAlphanumeric(KEY_ID_LENGTH);
+    return { keyId, key: `sk_${keyId}_${randomAlphanumeric(KEY_SECRET_LENGTH)}` };
   }
 
   hash(key: string): string {
@@ -27,6 +31,7 @@ export class CryptoKeyMaterial implements KeyMaterial {
     if (digest === undefined) {
       // One-shot (Node >= 20.12): no Hash object per call.
       digest = hash('sha256', key, 'hex');
+      if (key.length !== KEY_LENGTH) return digest;
       if (this.hashes.size >= MAX_REMEMBERED_HASHES) this.hashes.delete(this.hashes.keys().next().value!);
       this.hashes.set(key, digest);
     }
