@@ -2,7 +2,7 @@ import { type Either, left, right } from 'fp-ts/lib/Either.js';
 import type { DomainError } from '../domain/index.js';
 import type { DeliveryMetrics } from '../ports/delivery-metrics.js';
 import type { AttemptFilter, DeliveryAttemptView, DeliveryQueue, StoredMessage } from '../ports/delivery-queue.js';
-import { type DeliveryError, messageNotFound } from './errors.js';
+import { type DeliveryError, type RateLimited, messageNotFound } from './errors.js';
 import type { PageCursor } from './paging.js';
 import { type PublishDeps, publishEvent, sendTestEvent } from './publish-event.js';
 import { type Caller, type WebhookDeps, findWebhook } from './webhooks.js';
@@ -27,7 +27,7 @@ export const acceptEvent = async (
   deps: DeliveriesDeps,
   caller: Caller,
   input: { event_type: string; data: unknown; idempotency_key?: string | undefined },
-): Promise<Either<DomainError, { messageId: string }>> => {
+): Promise<Either<DomainError | RateLimited, { messageId: string }>> => {
   const result = await publishEvent(deps, caller, input);
   if (result._tag === 'Left') return result;
   if (!result.right.duplicate) deps.metrics?.countAccepted();

@@ -23,6 +23,7 @@ export * from './auto-pause.js';
 export * from './catalog-stream.js';
 export * from './organization-catalogs.js';
 export * from './event-data-schemas.js';
+export * from './organization-time-budget.js';
 export * from './event-types.js';
 export * from './key-use.js';
 export * from './operator.js';

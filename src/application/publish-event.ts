@@ -1,10 +1,12 @@
 import { type Either, left, right } from 'fp-ts/lib/Either.js';
-import { type DomainError, type ErrorDetail, eventDataProblems, hasEventType, redactChannel, validationFailed } from '../domain/index.js';
+import { type DomainError, eventDataProblems, hasEventType, redactChannel, validationFailed } from '../domain/index.js';
 import type { Clock } from '../ports/clock.js';
 import type { DeliveryQueue, DeliveryTarget } from '../ports/delivery-queue.js';
 import type { EventStore } from '../ports/event-store.js';
 import type { IdGenerator } from '../ports/id-generator.js';
 import type { WebhookReadModel, WebhookRow } from '../ports/webhook-read-model.js';
+import type { RateLimited } from './errors.js';
+import type { DataCheck } from './event-data-schemas.js';
 import { sharedCatchUp } from './shared-catch-up.js';
 import type { Caller } from './webhooks.js';
 
@@ -15,8 +17,8 @@ export interface PublishDeps {
   readonly queue: DeliveryQueue;
   readonly clock: Clock;
   readonly ids: Pick<IdGenerator, 'messageId'>;
-  /** Problems of `data` under its event type's JSON Schema (`EventDataSchemas`, ADR 0020); none checked when absent. */
-  readonly checkData?: (caller: Caller, eventType: string, data: unknown) => readonly ErrorDetail[];
+  /** `data` under its event type's JSON Schema (`EventDataSchemas.check`, ADR 0020); nothing checked when absent. */
+  readonly checkData?: (caller: Caller, eventType: string, data: unknown) => DataCheck;
 }
 
 /** How long an `Idempotency-Key` returns the first message instead of accepting again (24 h). */
@@ -95,7 +97,7 @@ export const publishEvent = async (
   deps: PublishDeps,
   caller: Caller,
   input: { event_type: string; data: unknown; idempotency_key?: string | undefined },
-): Promise<Either<DomainError, { messageId: string; duplicate: boolean; deliveries: number }>> => {
+): Promise<Either<DomainError | RateLimited, { messageId: string; duplicate: boolean; deliveries: number }>> => {
   if (!hasEventType(caller.catalog, input.event_type)) {
     return left(validationFailed([{ path: ['event_type'], message: `'${input.event_type}' is not an event type of the ${caller.catalog.id} catalog` }]));
   }
@@ -103,8 +105,16 @@ export const publishEvent = async (
   const dataProblems = eventDataProblems(input.data);
   if (dataProblems.length > 0) return left(validationFailed(dataProblems));
   // The type's JSON Schema, when it has one (ADR 0020).
-  const schemaProblems = deps.checkData?.(caller, input.event_type, input.data) ?? [];
-  if (schemaProblems.length > 0) return left(validationFailed(schemaProblems));
+  const checked = deps.checkData?.(caller, input.event_type, input.data);
+  if (checked?.kind === 'throttled') {
+    const seconds = Math.ceil(checked.retryAfterMs / 1000);
+    return left({
+      type: 'RateLimited',
+      message: `this organization's events used their share of the server's time for schema checks; retry in ${seconds} s`,
+      retryAfterMs: checked.retryAfterMs,
+    });
+  }
+  if (checked !== undefined && checked.problems.length > 0) return left(validationFailed(checked.problems));
   const now = deps.clock.now();
   const targets = await subscriberTargets(deps, caller.organizationId, input.event_type);
   const messageId = deps.ids.messageId();

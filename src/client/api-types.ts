@@ -987,7 +987,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description too many requests for this API key: retry after Retry-After seconds */
+        /** @description too many requests for this API key, or (publishing) the organization spent its share of time on schema checks: retry after Retry-After seconds */
         RateLimited: {
             headers: {
                 "X-Request-Id": components["headers"]["XRequestId"];

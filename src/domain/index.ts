@@ -24,6 +24,7 @@ export { decide } from './webhook/decide.js';
 export { evolve, fold } from './webhook/evolve.js';
 export type { Decider, DomainEvent } from './shared/decider.js';
 export { type VersionedEventSchema, currentVersions } from './shared/versioned-events.js';
+export { type BucketRate, msUntil, refilled } from './shared/token-bucket.js';
 export { webhookDecider } from './webhook/decider.js';
 export type { TemplateError, TemplateErrorKind, TemplatePosition } from './template/template-error.js';
 export type { EscapeMode } from './template/escape.js';

@@ -16,6 +16,11 @@ export interface Config {
   readonly consoleDir?: string | undefined;
   /** Per API key and process; undefined = off. */
   readonly rateLimit?: { readonly perSecond: number; readonly burst: number } | undefined;
+  /**
+   * Ms of this process's time each organization may spend checking event data against its schemas: `perSecond` a second,
+   * up to `burst` at once (HOOKLEDGER_SCHEMA_CHECK_MS_PER_SECOND, default 100; HOOKLEDGER_SCHEMA_CHECK_BURST_MS, default 500; ADR 0020).
+   */
+  readonly schemaCheckTime: { readonly perSecond: number; readonly burst: number };
   /** Log bytes kept for a reader that is slow or stalled (HOOKLEDGER_LOG_BUFFER_BYTES, default 8 MiB); lines beyond are dropped and counted. */
   readonly logBufferBytes: number;
   /** After SIGTERM, the process exits by this time whatever is still running (HOOKLEDGER_SHUTDOWN_DEADLINE_MS, default 30 s). */
@@ -88,6 +93,10 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     workerMetricsPort: portNumber('HOOKLEDGER_WORKER_METRICS_PORT', env.HOOKLEDGER_WORKER_METRICS_PORT, 9464),
     consoleDir: env.HOOKLEDGER_CONSOLE_DIR || undefined,
     rateLimit: perSecond === 0 ? undefined : { perSecond, burst: positive('HOOKLEDGER_RATE_LIMIT_BURST', env.HOOKLEDGER_RATE_LIMIT_BURST, 2 * perSecond) },
+    schemaCheckTime: {
+      perSecond: positive('HOOKLEDGER_SCHEMA_CHECK_MS_PER_SECOND', env.HOOKLEDGER_SCHEMA_CHECK_MS_PER_SECOND, 100),
+      burst: positive('HOOKLEDGER_SCHEMA_CHECK_BURST_MS', env.HOOKLEDGER_SCHEMA_CHECK_BURST_MS, 500),
+    },
     logBufferBytes: positive('HOOKLEDGER_LOG_BUFFER_BYTES', env.HOOKLEDGER_LOG_BUFFER_BYTES, 8 * 1024 * 1024),
     shutdownDeadlineMs: positive('HOOKLEDGER_SHUTDOWN_DEADLINE_MS', env.HOOKLEDGER_SHUTDOWN_DEADLINE_MS, 30_000),
     retentionDays: positive('HOOKLEDGER_RETENTION_DAYS', env.HOOKLEDGER_RETENTION_DAYS, 30),

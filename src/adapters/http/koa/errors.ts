@@ -53,6 +53,8 @@ export const fromApplicationError = (error: ApplicationError): HttpError => {
       return new HttpError(409, 'Conflict', error.message);
     case 'PreconditionFailed':
       return new HttpError(412, 'PreconditionFailed', error.message);
+    case 'RateLimited':
+      return new HttpError(429, 'RateLimited', error.message, [], { 'Retry-After': String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))) });
     default: {
       const unhandled: never = error;
       throw new Error(`unmapped application error ${JSON.stringify(unhandled)}`);

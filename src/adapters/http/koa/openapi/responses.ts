@@ -52,7 +52,10 @@ export const SHARED_ERRORS = {
   authenticated: {
     401: ['Unauthorized', 'missing or bad API key'],
     403: ['Forbidden', 'the key may not call this route: an operator key on an organization’s route, or an organization key on an operator route'],
-    429: ['RateLimited', 'too many requests for this API key: retry after Retry-After seconds'],
+    429: [
+      'RateLimited',
+      'too many requests for this API key, or (publishing) the organization spent its share of time on schema checks: retry after Retry-After seconds',
+    ],
     503: ['ServiceUnavailable', 'the store is unavailable; nothing was changed: retry after Retry-After seconds'],
   },
   /** Not an operation's own answer: any method a path does not serve (see `Allow`). */
