@@ -15,7 +15,7 @@ const benchmarks: Record<string, () => Promise<Comparison[] | BenchReport>> = {
     return [await commandThroughput()];
   },
   rehydrate: async () => [await rehydration()],
-  replay: async () => [await replay()],
+  replay,
   http: httpApi,
   delivery: deliveryPipeline,
   postgres: async () => {

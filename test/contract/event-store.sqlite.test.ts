@@ -62,6 +62,27 @@ describe('SQLite hash-chain migration', () => {
   });
 });
 
+describe('SQLite rows still to seal', () => {
+  it('are found over an index that holds only them: sealed rows never enter it, and no read scans the log for them', async () => {
+    const { dir, path } = tempFile();
+    try {
+      const store = SqliteEventStore.open(path);
+      await store.append('s-1', 0, [
+        { eventId: 'e1', type: 'T', version: 1, data: { a: 1 }, metadata: { organizationId: 'o', actor: 'x', recordedAt: '2026-01-01T00:00:00.000Z' } },
+      ]);
+      await store.close();
+      const db = openSqliteDatabase(path);
+      const plan = db.prepare('EXPLAIN QUERY PLAN SELECT EXISTS (SELECT 1 FROM events WHERE hash IS NULL)').all() as { detail: string }[];
+      expect(plan.map((p) => p.detail)).toContainEqual(expect.stringContaining('USING INDEX events_unsealed'));
+      // Appends write sealed rows: the index stays empty.
+      expect(db.prepare('SELECT count(*) FROM events INDEXED BY events_unsealed WHERE hash IS NULL').pluck().get()).toBe(0);
+      db.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('SQLite database settings', () => {
   it('uses WAL and synchronous=FULL, and migrating an up-to-date file again changes nothing', () => {
     const { dir, path } = tempFile();

@@ -61,8 +61,8 @@ export class SqliteEventStore implements EventStore {
   private sealUnsealed(): void {
     if (this.sealed) return;
     this.sealed = true;
-    const pending = this.db.prepare('SELECT count(*) FROM events WHERE hash IS NULL').pluck().get() as number;
-    if (pending === 0) return;
+    // Over the partial index of migration 19: no scan when every row is sealed.
+    if (this.db.prepare('SELECT EXISTS (SELECT 1 FROM events WHERE hash IS NULL)').pluck().get() === 0) return;
     this.db
       .transaction(() => {
         const rows = this.db.prepare(`SELECT ${EVENT_COLUMNS} FROM events ORDER BY position`).all() as EventRow[];
