@@ -24,6 +24,7 @@ export * from './catalog-stream.js';
 export * from './organization-catalogs.js';
 export * from './event-data-schemas.js';
 export * from './organization-time-budget.js';
+export * from './token-buckets.js';
 export * from './event-types.js';
 export * from './key-use.js';
 export * from './operator.js';

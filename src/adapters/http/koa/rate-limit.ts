@@ -1,4 +1,5 @@
-import { type BucketRate, msUntil, refilled } from '../../../domain/index.js';
+import { TokenBuckets } from '../../../application/index.js';
+import { msUntil } from '../../../domain/index.js';
 
 /**
  * A token bucket per API key, in this process: `perSecond` requests a second on
@@ -6,34 +7,22 @@ import { type BucketRate, msUntil, refilled } from '../../../domain/index.js';
  * buckets, so the effective limit is per process (ADR 0006).
  */
 export class KeyRateLimiter {
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
-  private readonly rate: BucketRate;
+  private readonly buckets: TokenBuckets;
 
   constructor(
     perSecond: number,
-    private readonly burst: number,
+    burst: number,
     private readonly now: () => number = () => performance.now(),
   ) {
-    this.rate = { perSecond, burst };
+    this.buckets = new TokenBuckets({ perSecond, burst });
   }
 
   /** Takes one token: 0 when the request may go ahead, else how many ms until one is free. */
   take(key: string): number {
     const t = this.now();
-    const bucket = this.buckets.get(key) ?? { tokens: this.burst, at: t };
-    bucket.tokens = refilled(bucket.tokens, t - bucket.at, this.rate);
-    bucket.at = t;
-    this.buckets.set(key, bucket);
-    if (this.buckets.size > 10_000) this.forgetIdle(t);
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      return 0;
-    }
-    return msUntil(bucket.tokens, 1, this.rate);
-  }
-
-  /** A bucket that would be full again holds nothing worth keeping. */
-  private forgetIdle(t: number) {
-    for (const [key, b] of this.buckets) if (refilled(b.tokens, t - b.at, this.rate) >= this.burst) this.buckets.delete(key);
+    const tokens = this.buckets.level(key, t);
+    if (tokens < 1) return msUntil(tokens, 1, this.buckets.rate);
+    this.buckets.spend(key, 1, t);
+    return 0;
   }
 }
