@@ -1,4 +1,4 @@
-import { type BucketRate, refilled } from '../domain/index.js';
+import { type BucketRate, msUntil, refilled } from '../domain/index.js';
 
 /**
  * One token bucket per key, all at one `rate`, in this process. Times are passed in (ms on a
@@ -16,6 +16,14 @@ export class TokenBuckets {
   /** What `key`'s bucket holds at `at` (its burst when it has none yet); may be below zero after `spend`. */
   level(key: string, at: number): number {
     return this.bucket(key, at).tokens;
+  }
+
+  /** Takes `amount` from `key`'s bucket at `at` if it holds that much: 0, else ms until it will. */
+  take(key: string, amount: number, at: number): number {
+    const bucket = this.bucket(key, at);
+    if (bucket.tokens < amount) return msUntil(bucket.tokens, amount, this.rate);
+    bucket.tokens -= amount;
+    return 0;
   }
 
   /** Takes `amount` from `key`'s bucket at `at`, into debt if it holds less. */

@@ -1,5 +1,4 @@
 import { TokenBuckets } from '../../../application/index.js';
-import { msUntil } from '../../../domain/index.js';
 
 /**
  * A token bucket per API key, in this process: `perSecond` requests a second on
@@ -19,10 +18,6 @@ export class KeyRateLimiter {
 
   /** Takes one token: 0 when the request may go ahead, else how many ms until one is free. */
   take(key: string): number {
-    const t = this.now();
-    const tokens = this.buckets.level(key, t);
-    if (tokens < 1) return msUntil(tokens, 1, this.buckets.rate);
-    this.buckets.spend(key, 1, t);
-    return 0;
+    return this.buckets.take(key, 1, this.now());
   }
 }
