@@ -66,7 +66,8 @@ describe('security', () => {
 
   describe('per-key rate limiting', () => {
     it('answers 429 with Retry-After once a key spends its burst, leaves other keys alone, and lets it through again', async () => {
-      const h = await startHarness('memory', undefined, { env: { HOOKLEDGER_RATE_LIMIT: '5', HOOKLEDGER_RATE_LIMIT_BURST: '5' } });
+      // 1 a second: the burst's requests (tens of ms each on a busy machine) must not earn a token back before the 429s.
+      const h = await startHarness('memory', undefined, { env: { HOOKLEDGER_RATE_LIMIT: '1', HOOKLEDGER_RATE_LIMIT_BURST: '5' } });
       closers.push(() => h.close());
       const a = await h.newOrg();
       const b = await h.newOrg();
@@ -79,7 +80,7 @@ describe('security', () => {
       expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
       expect((await h.request('POST', `${W}/list`, { key: b.key, body: {} })).status).toBe(200);
       expect((await h.request('GET', '/healthz')).status).toBe(200); // unauthenticated probes are not limited
-      await new Promise((done) => setTimeout(done, 450)); // 5 per second: two tokens back
+      await new Promise((done) => setTimeout(done, 1100)); // 1 per second: a token back
       expect((await h.request('POST', `${W}/list`, { key: a.key, body: {} })).status).toBe(200);
     });
   });
